@@ -1,0 +1,22 @@
+"""`greenbot`: the command line. Errors GreenGuide expects print as one line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.cli import knowledge  # noqa: F401  (registers its commands)
+from bot.cli.app import app
+from bot.errors import GreenbotError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the `greenbot` console script."""
+    try:
+        app()
+    except GreenbotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)

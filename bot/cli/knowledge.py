@@ -1,0 +1,131 @@
+"""`greenbot index`, `greenbot search` and `greenbot knowledge check`: the content team's tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from bot.cli.app import app, knowledge_app, settings_of
+from bot.domain import LANGUAGES, ScoredChunk
+from bot.knowledge import check_folder, check_paths, load_folder
+from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
+
+
+@knowledge_app.command("check")
+def check(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(None, help="Files or folders to check (default: the whole knowledge folder)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat a passed review_by date as an error."),
+) -> None:
+    """Report every problem as file:line: message; exit 1 if there is any error."""
+    settings = settings_of(ctx)
+    root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
+    folder = load_folder(root)
+    report = check_folder(folder, today=dt.date.today(), strict=strict)
+    if paths:
+        report = check_paths(report, paths)
+    for problem in report.problems:
+        typer.echo(str(problem))
+    for doc_id, langs in report.missing_translations.items():
+        typer.echo(f"translations missing for core document {doc_id}: {', '.join(langs)}")
+    typer.echo(
+        f"{len(folder.files)} files, {len(folder.documents)} documents: "
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings",
+        err=True,
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("index")
+def index_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
+) -> None:
+    """Bring the search index up to date with the knowledge folder (only changes are embedded)."""
+    settings = settings_of(ctx)
+    embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+    report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    for error in report.errors:
+        typer.echo(f"skipped: {error}", err=True)
+    typer.echo(f"{report.documents} documents, {report.chunks} chunks in {report.collection}")
+    if report.embedded == 0 and report.removed == 0:
+        typer.echo(f"Nothing to embed: all {report.skipped} chunks are unchanged.")
+    else:
+        typer.echo(f"embedded {report.embedded}, removed {report.removed}, unchanged {report.skipped}")
+    typer.echo(f"took {report.seconds:.1f} s")
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="What a user might ask."),
+    lang: str | None = typer.Option(None, "--lang", help=f"Preferred language: {', '.join(LANGUAGES)}."),
+    country: str | None = typer.Option(None, "--country", help="ISO code, e.g. VN: its documents plus ASEAN-wide ones."),
+    topic: str | None = typer.Option(None, "--topic", help="A topic id from knowledge/topics.yaml."),
+    k: int = typer.Option(5, "-k", min=1, help="How many chunks to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print the ranked chunks as JSON."),
+) -> None:
+    """Show the chunks retrieval ranks for a question, with scores and sources."""
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
+    retriever = open_retriever(settings_of(ctx))
+    hits = retriever.search(question, lang=lang, filters=Filters(country=country, topic=topic), k=k)
+    if as_json:
+        typer.echo(json.dumps([_hit_json(rank, hit) for rank, hit in enumerate(hits, 1)], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo("No matching chunks.")
+    for rank, hit in enumerate(hits, 1):
+        chunk = hit.chunk
+        typer.echo(f"{rank}. [{hit.score:.4f}] {chunk.doc_id} ({chunk.lang}) — {chunk.title} › {chunk.section or '(intro)'}")
+        typer.echo(f"   dense #{hit.dense_rank or '-'} {_fmt(hit.dense_score)}   bm25 #{hit.lexical_rank or '-'} {_fmt(hit.lexical_score)}"
+                   f"   countries: {', '.join(chunk.countries)}")
+        typer.echo(f"   {_snippet(chunk.text)}")
+        for source in chunk.sources[:3]:
+            typer.echo(f"   source: {source.publisher}, {source.title} ({source.date}) {source.url}")
+
+
+def _knowledge_root(path: Path) -> Path:
+    """The folder holding topics.yaml at or above `path`."""
+    start = path.resolve() if path.is_dir() else path.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "topics.yaml").is_file():
+            return folder
+    return start
+
+
+def _hit_json(rank: int, hit: ScoredChunk) -> dict[str, object]:
+    chunk = hit.chunk
+    return {
+        "rank": rank,
+        "score": round(hit.score, 6),
+        "dense_rank": hit.dense_rank,
+        "dense_score": hit.dense_score,
+        "lexical_rank": hit.lexical_rank,
+        "lexical_score": hit.lexical_score,
+        "id": chunk.doc_id,
+        "group": chunk.group_id,
+        "lang": chunk.lang,
+        "title": chunk.title,
+        "section": chunk.section,
+        "countries": list(chunk.countries),
+        "text": chunk.text,
+        "sources": [source.__dict__ for source in chunk.sources],
+    }
+
+
+def _fmt(score: float | None) -> str:
+    return "" if score is None else f"{score:.3f}"
+
+
+def _snippet(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

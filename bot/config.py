@@ -1,0 +1,129 @@
+"""All of GreenGuide's configuration, in one typed object.
+
+Settings come from the environment and `.env`. Names people already know are read as they
+are (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `TELEGRAM_BOT_TOKEN`, `TELEGRAM_BASE_URL`,
+`CHROMA_URL`, `ADMIN_USER_IDS`); everything else uses the `GREENBOT_` prefix with `__`
+between a group and its field, e.g. `GREENBOT_RETRIEVAL__TOP_K=8`.
+
+The command line loads `Settings()` once and passes each component only its own group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+# Well-known environment names → (group, field) they set.
+WELL_KNOWN_NAMES: dict[str, tuple[str, str]] = {
+    "OPENAI_API_KEY": ("llm", "api_key"),
+    "OPENAI_BASE_URL": ("llm", "base_url"),
+    "CHROMA_URL": ("retrieval", "chroma_url"),
+}
+
+
+class PathSettings(BaseModel):
+    """Where content and state live. Relative paths are taken from the working directory."""
+
+    knowledge_dir: Path = Path("knowledge")
+    prompts_dir: Path = Path("prompts")
+    eval_dir: Path = Path("eval")
+    data_dir: Path = Path("data")
+
+
+class LLMSettings(BaseModel):
+    """An OpenAI-compatible server; with no key and no base URL the bot answers offline."""
+
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    embedding_model: str = "text-embedding-3-small"
+    timeout_s: float = 30.0
+    max_retries: int = 2
+
+    @property
+    def configured(self) -> bool:
+        """True when a model server is reachable in principle (a key or a local base URL)."""
+        return self.api_key is not None or self.base_url is not None
+
+
+class RetrievalSettings(BaseModel):
+    """The index and hybrid search."""
+
+    chroma_url: str | None = None
+    collection: str = "knowledge"
+    embedding_provider: Literal["local", "openai"] = "local"
+    embedding_threads: int = Field(default=2, ge=1)
+    chunk_tokens: int = Field(default=350, ge=50)
+    chunk_overlap_tokens: int = Field(default=40, ge=0)
+    top_k: int = Field(default=5, ge=1)
+    candidates: int = Field(default=40, ge=1)
+    rrf_k: int = Field(default=60, ge=1)
+    index_batch_size: int = Field(default=16, ge=1)
+
+
+class _WellKnownNames(PydanticBaseSettingsSource):
+    """Reads `WELL_KNOWN_NAMES` from the environment and `.env` into their groups."""
+
+    def __init__(self, settings_cls: type[BaseSettings], *found: dict[str, str | None]) -> None:
+        super().__init__(settings_cls)
+        self._found = found
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        raise NotImplementedError  # __call__ below does the whole job
+
+    def __call__(self) -> dict[str, Any]:
+        groups: dict[str, dict[str, str]] = {}
+        for name, (group, field) in WELL_KNOWN_NAMES.items():
+            for values in self._found:  # environment first, then .env
+                value = values.get(name.lower())
+                if value:
+                    groups.setdefault(group, {})[field] = value
+                    break
+        return groups
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot, grouped by the component that uses it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GREENBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    paths: PathSettings = PathSettings()
+    llm: LLMSettings = LLMSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Prefixed names win over well-known ones; arguments win over both."""
+        found: list[dict[str, str | None]] = []
+        if isinstance(env_settings, EnvSettingsSource):
+            found.append(dict(env_settings.env_vars))
+        if isinstance(dotenv_settings, DotEnvSettingsSource):
+            found.append(dict(dotenv_settings.env_vars))
+        well_known = _WellKnownNames(settings_cls, *found)
+        return init_settings, env_settings, dotenv_settings, well_known, file_secret_settings
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the embedded Chroma store and the indexing records."""
+        return self.paths.data_dir / "index"

@@ -1,0 +1,203 @@
+"""Reads the knowledge folder into typed documents, collecting a `Problem` per bad file.
+
+A bad file never stops the others: it is reported with its line and left out.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import frontmatter
+import yaml
+from pydantic import ValidationError
+
+from bot.domain import LANGUAGES, Source
+from bot.errors import KnowledgeError
+from bot.knowledge.schema import FrontMatter
+
+logger = logging.getLogger(__name__)
+
+TOPICS_FILE = "topics.yaml"
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in one file, at one line."""
+
+    path: Path
+    line: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        label = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {label}{self.message}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A knowledge document that passed every per-file check."""
+
+    meta: FrontMatter
+    body: str
+    path: Path
+    rel_path: str  # POSIX path relative to the knowledge folder
+    body_line: int  # 1-based line where the body starts
+    key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → line
+
+    @property
+    def group_id(self) -> str:
+        """The English original's id: a document and its translations share it."""
+        return self.meta.translation_of or self.meta.id
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(
+            Source(title=s.title, publisher=s.publisher, url=str(s.url), date=s.date)
+            for s in self.meta.sources
+        )
+
+
+@dataclass
+class KnowledgeFolder:
+    """Everything read from one knowledge folder."""
+
+    root: Path
+    topics: dict[str, str]
+    documents: list[Document]
+    problems: list[Problem]
+    files: list[Path]  # every document file found, good or bad
+
+
+def load_topics(root: Path) -> dict[str, str]:
+    """Read `topics.yaml`: topic id → label."""
+    path = root / TOPICS_FILE
+    if not path.is_file():
+        raise KnowledgeError(f"{path}: missing; it lists the topics documents may use")
+    try:
+        topics = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{path}: cannot be read: {exc}") from exc
+    if not isinstance(topics, dict) or not all(isinstance(k, str) for k in topics):
+        raise KnowledgeError(f"{path}: must map each topic id to a label")
+    return {str(k): str(v) for k, v in topics.items()}
+
+
+def document_files(root: Path) -> list[Path]:
+    """Every Markdown document under `root`, in a stable order (README files are not documents)."""
+    return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md" and p.is_file())
+
+
+def load_folder(root: Path) -> KnowledgeFolder:
+    """Load every document under `root`; bad files become problems, never exceptions."""
+    if not root.is_dir():
+        raise KnowledgeError(f"{root}: no such knowledge folder")
+    topics = load_topics(root)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    seen: dict[str, Document] = {}
+    files = document_files(root)
+    for path in files:
+        doc, found = load_document(path, root, topics)
+        problems.extend(found)
+        if doc is None:
+            continue
+        first = seen.get(doc.meta.id)
+        if first is not None:
+            problems.append(
+                Problem(path, doc.key_lines.get("id", 1), f"duplicate id {doc.meta.id!r} (also in {first.rel_path})")
+            )
+            continue
+        seen[doc.meta.id] = doc
+        documents.append(doc)
+    return KnowledgeFolder(root=root, topics=topics, documents=documents, problems=problems, files=files)
+
+
+def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Document | None, list[Problem]]:
+    """Parse and validate one file; return the document, or None with the reasons."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
+    text = text.removeprefix("\ufeff")
+    if not _FRONT_MATTER.detect(text):
+        return None, [Problem(path, 1, "missing front matter: the file must start with a '---' line")]
+    try:
+        fm_text, body = _FRONT_MATTER.split(text)
+    except ValueError:
+        return None, [Problem(path, 1, "front matter is not closed by a '---' line")]
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    try:
+        node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(fm_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, f"malformed front matter: {reason}")]
+    if not isinstance(data, dict):
+        return None, [Problem(path, 1, "front matter must be a set of 'key: value' lines")]
+
+    key_lines = _key_lines(node)
+    problems: list[Problem] = []
+    try:
+        meta = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"]
+            where = ".".join(str(part) for part in loc) or "front matter"
+            problems.append(Problem(path, _line_of(node, loc), f"{where}: {_plain(error)}"))
+        return None, problems
+
+    for topic in meta.topics:
+        if topic not in topics:
+            problems.append(Problem(path, key_lines.get("topics", 1), f"unknown topic {topic!r} (add it to {TOPICS_FILE} first)"))
+    rel = path.relative_to(root)
+    folder = rel.parts[0] if len(rel.parts) > 1 else None
+    if folder in LANGUAGES and folder != meta.lang:
+        problems.append(Problem(path, key_lines.get("lang", 1), f"lang is {meta.lang!r} but the file is in the {folder!r} folder"))
+    if meta.translation_of is not None and meta.lang == "en":
+        problems.append(Problem(path, key_lines.get("translation_of", 1), "an English document cannot be a translation"))
+    if not body.strip():
+        problems.append(Problem(path, body_line, "empty body: the document has no text after its front matter"))
+    if problems:
+        return None, problems
+    doc = Document(meta=meta, body=body, path=path, rel_path=rel.as_posix(), body_line=body_line, key_lines=key_lines)
+    return doc, []
+
+
+def _plain(error: object) -> str:
+    """Pydantic's message without its type prefix noise."""
+    msg = str(error["msg"])  # type: ignore[index]
+    return msg.removeprefix("Value error, ")
+
+
+def _key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Top-level key → 1-based line in the file (front matter starts on line 2)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+    """Follow a pydantic error location through the YAML node tree to a file line."""
+    line = 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 2
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 2
+        else:
+            break
+    return line

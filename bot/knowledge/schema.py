@@ -1,0 +1,64 @@
+"""The front matter every knowledge document must carry, as a strict model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
+
+from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES
+
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SOURCE_DATE = re.compile(r"^(n\.d\.|\d{4}(-\d{2}(-\d{2})?)?)$")
+
+
+def _known_language(code: str) -> str:
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r} (expected one of {', '.join(LANGUAGES)})")
+    return code
+
+
+def _known_country(code: str) -> str:
+    if code != ALL_ASEAN and code not in ASEAN_COUNTRIES:
+        raise ValueError(
+            f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})"
+        )
+    return code
+
+
+def _source_date(value: object) -> str:
+    """YAML reads 2023-06-26 as a date and 2020 as a number; all are kept as text."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if not _SOURCE_DATE.match(text):
+        raise ValueError(f"source date {text!r} must be YYYY-MM-DD, YYYY-MM, YYYY or n.d.")
+    return text
+
+
+class SourceMeta(BaseModel):
+    """One entry of `sources:`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: HttpUrl
+    date: Annotated[str, BeforeValidator(_source_date)]
+
+
+class FrontMatter(BaseModel):
+    """The YAML block at the top of a knowledge document; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_SLUG)
+    title: str = Field(min_length=1)
+    lang: Annotated[str, AfterValidator(_known_language)]
+    topics: list[str] = Field(min_length=1)
+    countries: list[Annotated[str, AfterValidator(_known_country)]] = Field(min_length=1)
+    sources: list[SourceMeta] = Field(min_length=1)
+    updated: dt.date
+    review_by: dt.date
+    translation_of: str | None = Field(default=None, pattern=_SLUG)
+    core: bool = False

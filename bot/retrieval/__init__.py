@@ -1,0 +1,27 @@
+"""Chunking, indexing and hybrid search; the only package that talks to Chroma."""
+
+from bot.retrieval.chunking import ENCODING, Chunker
+from bot.retrieval.embeddings import LOCAL_MODEL_NAME, LocalE5Embeddings, build_embeddings
+from bot.retrieval.index import IndexReport, build_index
+from bot.retrieval.lexical import LexicalIndex, normalize, tokenize
+from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
+from bot.retrieval.store import collection_name, open_client, open_collection
+
+__all__ = [
+    "ENCODING",
+    "LOCAL_MODEL_NAME",
+    "Chunker",
+    "Filters",
+    "HybridRetriever",
+    "IndexReport",
+    "LexicalIndex",
+    "LocalE5Embeddings",
+    "build_embeddings",
+    "build_index",
+    "collection_name",
+    "normalize",
+    "open_client",
+    "open_collection",
+    "open_retriever",
+    "tokenize",
+]

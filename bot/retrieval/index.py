@@ -1,0 +1,112 @@
+"""`greenbot index`: bring the Chroma collection up to date with the knowledge folder.
+
+LangChain's indexing API with a SQL record manager does the bookkeeping: unchanged chunks
+are skipped, an edited file re-embeds only its own chunks, and files that no longer exist
+lose theirs. A file that fails its checks is reported and skipped; its last good version
+stays in the index, so a typo never takes guidance away from users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+
+from langchain_chroma import Chroma
+from langchain_classic.indexes import SQLRecordManager, index
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from bot.config import Settings
+from bot.knowledge import load_folder
+from bot.retrieval.chunking import Chunker
+from bot.retrieval.store import MODEL_KEY, READY_KEY, collection_name, create_store, open_client
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did; `greenbot index --json` prints it."""
+
+    collection: str
+    embedding_model: str
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    removed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, progress: bool = False) -> IndexReport:
+    """Index the knowledge folder into the collection for `model_name`; return the counts."""
+    started = time.perf_counter()
+    folder = load_folder(settings.paths.knowledge_dir)
+    chunker = Chunker(settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap_tokens)
+    chunks = [chunk for doc in folder.documents for chunk in chunker.split(doc)]
+
+    name = collection_name(settings.retrieval.collection, model_name)
+    report = IndexReport(collection=name, embedding_model=model_name, documents=len(folder.documents), chunks=len(chunks))
+    report.errors = [str(p) for p in folder.problems]
+
+    client = open_client(settings.retrieval, settings.index_dir)
+    store = create_store(client, name, embeddings, model_name)
+    collection = client.get_collection(name)
+    records = _record_manager(settings, name)
+    if collection.count() == 0:
+        _forget_records(records)  # the store was emptied behind our back: embed everything again
+
+    bar = tqdm(chunks, desc="Indexing", unit="chunk", disable=not progress, leave=False)
+    result = index(
+        bar,
+        records,
+        store,
+        cleanup="incremental",
+        source_id_key="source",
+        key_encoder="sha256",
+        batch_size=settings.retrieval.index_batch_size,
+    )
+    bar.close()
+    on_disk = {path.relative_to(folder.root).as_posix() for path in folder.files}
+    report.embedded = result["num_added"] + result["num_updated"]
+    report.skipped = result["num_skipped"]
+    report.removed = result["num_deleted"] + _remove_vanished(store, records, on_disk)
+    collection.modify(
+        metadata={MODEL_KEY: model_name, READY_KEY: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    )
+    report.seconds = round(time.perf_counter() - started, 3)
+    logger.info("indexed %s: %s", name, report.as_dict())
+    return report
+
+
+def _record_manager(settings: Settings, name: str) -> SQLRecordManager:
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    records = SQLRecordManager(f"chroma/{name}", db_url=f"sqlite:///{settings.index_dir / 'records.sqlite'}")
+    records.create_schema()
+    return records
+
+
+def _forget_records(records: SQLRecordManager) -> None:
+    keys = records.list_keys()
+    if keys:
+        records.delete_keys(keys)
+
+
+def _remove_vanished(store: Chroma, records: SQLRecordManager, on_disk: set[str]) -> int:
+    """Delete the chunks of files that are gone from the folder; return how many."""
+    indexed = {str(m.get("source")) for m in store.get(include=["metadatas"])["metadatas"] if m}
+    vanished = sorted(indexed - on_disk)
+    if not vanished:
+        return 0
+    keys = records.list_keys(group_ids=vanished)
+    if keys:
+        store.delete(keys)
+        records.delete_keys(keys)
+    logger.info("removed %d chunks of deleted files: %s", len(keys), ", ".join(vanished))
+    return len(keys)

