@@ -132,19 +132,22 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         fm_text, body = _FRONT_MATTER.split(text)
     except ValueError:
         return None, [Problem(path, 1, "front matter is not closed by a '---' line")]
-    body_line = text[: len(text) - len(body)].count("\n") + 1
+    body = body.removeprefix("\r").removeprefix("\n")  # the end of the closing '---' line
+    boundaries = [i for i, line in enumerate(text.splitlines()) if _FRONT_MATTER.FM_BOUNDARY.match(line)]
+    body_line = boundaries[1] + 2  # the line after the closing '---'
+    first_line = text[: text.index(fm_text)].count("\n") + 1  # YAML line 0 is this file line
     try:
         node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + first_line if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(path, line, f"malformed front matter: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(path, 1, "front matter must be a set of 'key: value' lines")]
 
-    key_lines = _key_lines(node)
+    key_lines = _key_lines(node, first_line)
     problems: list[Problem] = []
     try:
         meta = FrontMatter.model_validate(data)
@@ -152,7 +155,7 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         for error in exc.errors():
             loc = error["loc"]
             where = ".".join(str(part) for part in loc) or "front matter"
-            problems.append(Problem(path, _line_of(node, loc), f"{where}: {_plain(error)}"))
+            problems.append(Problem(path, _line_of(node, loc, first_line), f"{where}: {_plain(error)}"))
         return None, problems
 
     for topic in meta.topics:
@@ -178,14 +181,14 @@ def _plain(error: object) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def _key_lines(node: yaml.Node | None) -> dict[str, int]:
-    """Top-level key → 1-based line in the file (front matter starts on line 2)."""
+def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
+    """Top-level key → 1-based line in the file."""
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    return {str(key.value): key.start_mark.line + first_line for key, _ in node.value}
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...], first_line: int) -> int:
     """Follow a pydantic error location through the YAML node tree to a file line."""
     line = 1
     for part in loc:
@@ -193,11 +196,11 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
             match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
             if match is None:
                 break
-            line = match[0].start_mark.line + 2
+            line = match[0].start_mark.line + first_line
             node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
-            line = node.start_mark.line + 2
+            line = node.start_mark.line + first_line
         else:
             break
     return line

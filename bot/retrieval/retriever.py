@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
+_OVERFETCH = 5  # unfiltered dense candidates fetched per wanted filtered one
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class _Snapshot:
         ]
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
+        self._masks: dict[Filters, np.ndarray | None] = {}
         self.by_doc: dict[str, list[Chunk]] = {}
         self.versions: dict[str, dict[str, str]] = {}  # group id → language → document id
         for chunk in self.chunks:
@@ -76,9 +78,11 @@ class _Snapshot:
             self.versions.setdefault(chunk.group_id, {})[chunk.lang] = chunk.doc_id
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        if filters.where() is None:
-            return None
-        return np.array([filters.allows(c) for c in self.chunks], dtype=np.float32)
+        """0/1 per chunk for BM25, computed once per distinct filter."""
+        if filters not in self._masks:
+            allowed = None if filters.where() is None else [filters.allows(c) for c in self.chunks]
+            self._masks[filters] = None if allowed is None else np.array(allowed, dtype=np.float32)
+        return self._masks[filters]
 
 
 class HybridRetriever:
@@ -127,12 +131,18 @@ class HybridRetriever:
         return await asyncio.to_thread(self.search, query, **kwargs)
 
     def _dense(self, snap: _Snapshot, vector: np.ndarray, filters: Filters) -> list[tuple[str, float]]:
-        result = self._collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(self._settings.candidates, len(snap.chunks)),
-            where=filters.where(),
-            include=["distances"],
-        )
+        """Dense candidates. Chroma's filtered search is slow, so over-fetch without the filter
+        and apply it from the snapshot; only a narrow filter falls back to Chroma's `where`."""
+        n = min(self._settings.candidates, len(snap.chunks))
+        mask = snap.mask(filters)
+        if mask is None:
+            return self._query(snap, vector, n, None)
+        hits = self._query(snap, vector, min(n * _OVERFETCH, len(snap.chunks)), None)
+        hits = [(cid, score) for cid, score in hits if mask[snap.position[cid]]]
+        return hits[:n] if len(hits) >= n else self._query(snap, vector, n, filters.where())
+
+    def _query(self, snap: _Snapshot, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        result = self._collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"])
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in snap.position]
 

@@ -63,11 +63,11 @@ def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection
     try:
         collection = client.get_collection(name)
     except (NotFoundError, ValueError):
-        others = [
+        others = sorted(
             str((c.metadata or {}).get(MODEL_KEY, "?"))
             for c in client.list_collections()
             if c.name.startswith(f"{base}--")
-        ]
+        )
         if others:
             raise EmbeddingMismatch(
                 f"the index was built with {', '.join(others)}, but the settings ask for {model_name}; "

@@ -1,0 +1,126 @@
+"""Retrieval benchmark: index build, no-change re-index, query latency and peak memory.
+
+    .venv/bin/python bench/retrieval.py            # real index + synthetic 10,000 and 100,000 chunks
+    .venv/bin/python bench/retrieval.py --sizes 10000
+
+Query latency covers the whole search: query embedding, dense search in Chroma, BM25 and
+fusion. The synthetic indexes use random unit vectors and generated text: they measure the
+cost of search, not of embedding. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Settings  # noqa: E402
+from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_index, open_retriever  # noqa: E402
+from bot.retrieval.retriever import HybridRetriever  # noqa: E402
+from bot.retrieval.store import READY_KEY, MODEL_KEY, collection_name, create_store, open_client, open_collection  # noqa: E402
+
+QUESTIONS = yaml.safe_load((ROOT / "tests" / "data" / "retrieval_questions.yaml").read_text(encoding="utf-8"))
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def time_queries(retriever: HybridRetriever, rounds: int = 200) -> tuple[float, float]:
+    """p50 and p95 in ms over `rounds` searches cycling through the labelled questions."""
+    retriever.search("warm-up")
+    times = []
+    for i in range(rounds):
+        q = QUESTIONS[i % len(QUESTIONS)]
+        filters = Filters(country="VN") if i % 4 == 0 else Filters()
+        start = time.perf_counter()
+        retriever.search(q["q"], lang=q["lang"], filters=filters)
+        times.append((time.perf_counter() - start) * 1000)
+    return percentile(times, 50), percentile(times, 95)
+
+
+def settings_in(folder: Path) -> Settings:
+    return Settings(_env_file=None, paths={"knowledge_dir": ROOT / "knowledge", "data_dir": folder})  # type: ignore[call-arg]
+
+
+def bench_real(embeddings: LocalE5Embeddings, work: Path) -> None:
+    settings = settings_in(work / "real")
+    report = build_index(settings, embeddings, LOCAL_MODEL_NAME)
+    print(f"knowledge/ index build: {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s "
+          f"({report.chunks / report.seconds:.1f} chunks/s)")
+    again = build_index(settings, embeddings, LOCAL_MODEL_NAME)
+    print(f"no-change re-index: {again.seconds:.2f} s (embedded {again.embedded})")
+    p50, p95 = time_queries(open_retriever(settings, embeddings, LOCAL_MODEL_NAME))
+    print(f"query latency, real index ({report.chunks} chunks): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
+def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> None:
+    settings = settings_in(work / f"synthetic-{size}")
+    rng = np.random.default_rng(7)
+    words = (ROOT / "knowledge" / "en" / "energy-saving-quick-wins.md").read_text(encoding="utf-8").split()
+    words += (ROOT / "knowledge" / "en" / "eu-cbam-for-suppliers.md").read_text(encoding="utf-8").split()
+    pick = random.Random(7)
+    client = open_client(settings.retrieval, settings.index_dir)
+    model = LOCAL_MODEL_NAME
+    name = collection_name(settings.retrieval.collection, model)
+    create_store(client, name, embeddings, model)
+    collection = client.get_collection(name)
+    countries = ["asean", "VN", "TH", "ID", "MY", "PH", "SG"]
+    start = time.perf_counter()
+    batch = 5000
+    for offset in range(0, size, batch):
+        n = min(batch, size - offset)
+        vectors = rng.normal(size=(n, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ids = [f"syn-{offset + i}" for i in range(n)]
+        metas = []
+        for i in range(n):
+            country = countries[(offset + i) % len(countries)]
+            metas.append({
+                "doc_id": f"doc-{(offset + i) // 6}", "group_id": f"doc-{(offset + i) // 6}", "lang": "en",
+                "title": "Synthetic", "section": "Part", "source": f"en/doc-{(offset + i) // 6}.md",
+                "topics": "energy-efficiency", "countries": country, "sources": "[]", "updated": "2026-11-23",
+                "ordinal": (offset + i) % 6, "t_energy-efficiency": True, f"c_{country}": True,
+            })
+        texts = [" ".join(pick.choices(words, k=80)) for _ in range(n)]
+        collection.add(ids=ids, embeddings=vectors, metadatas=metas, documents=texts)
+    collection.modify(metadata={MODEL_KEY: model, READY_KEY: "synthetic"})
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    retriever = HybridRetriever(open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval)
+    loaded = time.perf_counter() - start
+    p50, p95 = time_queries(retriever)
+    print(f"query latency, synthetic {size:,} chunks: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+          f"(store filled in {built:.0f} s, snapshot + BM25 loaded in {loaded:.1f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--skip-real", action="store_true")
+    args = parser.parse_args()
+    embeddings = LocalE5Embeddings(threads=2)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if not args.skip_real:
+            bench_real(embeddings, work)
+        for size in args.sizes:
+            bench_synthetic(embeddings, work, size)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

