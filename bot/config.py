@@ -45,9 +45,23 @@ class LLMSettings(BaseModel):
 
     api_key: SecretStr | None = None
     base_url: str | None = None
+    answer_model: str = "gpt-4o-mini"
+    utility_model: str | None = None  # condensing and query translation; defaults to answer_model
     embedding_model: str = "text-embedding-3-small"
-    timeout_s: float = 30.0
-    max_retries: int = 2
+    temperature: float = Field(default=0.1, ge=0, le=2)
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=2, ge=0)
+    max_completion_tokens: int = Field(default=600, ge=16)
+    prompt_token_budget: int = Field(default=2500, ge=256)  # for English; scaled per language below
+    max_prompt_tokens: int = Field(default=12000, ge=256)  # the model's context, minus the completion
+    language_budget_factor: dict[str, float] = {"th": 2.0, "lo": 2.5, "km": 3.0, "my": 3.0, "vi": 1.4}
+    price_per_1k_prompt_usd: float = 0.00015
+    price_per_1k_completion_usd: float = 0.0006
+
+    def token_budget(self, lang: str) -> int:
+        """Prompt tokens allowed for an answer in `lang`: scripts that cost more tokens per
+        sentence get proportionally more, so a Thai answer sees as much text as an English one."""
+        return min(self.max_prompt_tokens, int(self.prompt_token_budget * self.language_budget_factor.get(lang, 1.0)))
 
     @property
     def configured(self) -> bool:
@@ -67,7 +81,15 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(default=5, ge=1)
     candidates: int = Field(default=40, ge=1)
     rrf_k: int = Field(default=60, ge=1)
-    index_batch_size: int = Field(default=16, ge=1)
+
+
+class PipelineSettings(BaseModel):
+    """How questions become answers."""
+
+    history_turns: int = Field(default=3, ge=0)
+    max_question_chars: int = Field(default=1500, ge=10)
+    min_dense_score: float = Field(default=0.80, ge=0, le=1)  # below: retrieval found nothing relevant
+    offline_points: int = Field(default=4, ge=1)
 
 
 class _WellKnownNames(PydanticBaseSettingsSource):
@@ -104,6 +126,7 @@ class Settings(BaseSettings):
     paths: PathSettings = PathSettings()
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    pipeline: PipelineSettings = PipelineSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -122,6 +145,11 @@ class Settings(BaseSettings):
             found.append(dict(dotenv_settings.env_vars))
         well_known = _WellKnownNames(settings_cls, *found)
         return init_settings, env_settings, dotenv_settings, well_known, file_secret_settings
+
+    @property
+    def database_path(self) -> Path:
+        """The one SQLite file for conversations, profiles and feedback."""
+        return self.paths.data_dir / "greenbot.sqlite"
 
     @property
     def index_dir(self) -> Path:

@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 
+from chromadb.api.models.Collection import Collection
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager, index
 from langchain_core.embeddings import Embeddings
@@ -21,7 +22,7 @@ from tqdm import tqdm
 from bot.config import Settings
 from bot.knowledge import load_folder
 from bot.retrieval.chunking import Chunker
-from bot.retrieval.store import MODEL_KEY, READY_KEY, collection_name, create_store, open_client
+from bot.retrieval.store import MODEL_KEY, READY_KEY, all_records, collection_name, create_store, open_client
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,10 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     started = time.perf_counter()
     folder = load_folder(settings.paths.knowledge_dir)
     chunker = Chunker(settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap_tokens)
-    chunks = [chunk for doc in folder.documents for chunk in chunker.split(doc)]
+    by_document = [chunker.split(doc) for doc in folder.documents]
 
     name = collection_name(settings.retrieval.collection, model_name)
-    report = IndexReport(collection=name, embedding_model=model_name, documents=len(folder.documents), chunks=len(chunks))
+    report = IndexReport(collection=name, embedding_model=model_name, documents=len(folder.documents), chunks=sum(map(len, by_document)))
     report.errors = [str(p) for p in folder.problems]
 
     client = open_client(settings.retrieval, settings.index_dir)
@@ -62,21 +63,23 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     if collection.count() == 0:
         _forget_records(records)  # the store was emptied behind our back: embed everything again
 
-    bar = tqdm(chunks, desc="Indexing", unit="chunk", disable=not progress, leave=False)
-    result = index(
-        bar,
-        records,
-        store,
-        cleanup="incremental",
-        source_id_key="source",
-        key_encoder="sha256",
-        batch_size=settings.retrieval.index_batch_size,
-    )
-    bar.close()
+    # One index() call per document: its incremental cleanup works per batch, so a document
+    # whose chunks straddled two batches would lose and re-embed them on every run.
+    for doc_chunks in tqdm(by_document, desc="Indexing", unit="doc", disable=not progress, leave=False):
+        result = index(
+            doc_chunks,
+            records,
+            store,
+            cleanup="incremental",
+            source_id_key="source",
+            key_encoder="sha256",
+            batch_size=max(len(doc_chunks), 1),
+        )
+        report.embedded += result["num_added"] + result["num_updated"]
+        report.skipped += result["num_skipped"]
+        report.removed += result["num_deleted"]
     on_disk = {path.relative_to(folder.root).as_posix() for path in folder.files}
-    report.embedded = result["num_added"] + result["num_updated"]
-    report.skipped = result["num_skipped"]
-    report.removed = result["num_deleted"] + _remove_vanished(store, records, on_disk)
+    report.removed += _remove_vanished(store, collection, records, on_disk)
     collection.modify(
         metadata={MODEL_KEY: model_name, READY_KEY: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     )
@@ -98,9 +101,9 @@ def _forget_records(records: SQLRecordManager) -> None:
         records.delete_keys(keys)
 
 
-def _remove_vanished(store: Chroma, records: SQLRecordManager, on_disk: set[str]) -> int:
+def _remove_vanished(store: Chroma, collection: Collection, records: SQLRecordManager, on_disk: set[str]) -> int:
     """Delete the chunks of files that are gone from the folder; return how many."""
-    indexed = {str(m.get("source")) for m in store.get(include=["metadatas"])["metadatas"] if m}
+    indexed = {str(meta.get("source")) for _, _, meta in all_records(collection)}
     vanished = sorted(indexed - on_disk)
     if not vanished:
         return 0

@@ -33,6 +33,17 @@ def test_incremental_counts(tiny_settings: Settings, tiny_knowledge: Path, embed
     assert "solar-vietnam" not in {h.chunk.doc_id for h in hits}
 
 
+def test_long_documents_are_not_re_embedded(tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
+    """Regression: chunks of one document split across indexing batches were re-embedded every run."""
+    flood = tiny_knowledge / "en" / "flood-plan.md"
+    sections = "".join(f"\n## Step {i}\n\nKeep record number {i} in a dry, high place.\n" for i in range(40))
+    flood.write_text(flood.read_text(encoding="utf-8") + sections, encoding="utf-8")
+    first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert first.chunks > 40
+    again = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (again.embedded, again.removed, again.skipped) == (0, 0, first.chunks)
+
+
 def test_broken_file_is_reported_and_keeps_its_last_good_version(
     tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
 ) -> None:
