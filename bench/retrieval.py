@@ -62,8 +62,24 @@ def bench_real(embeddings: LocalE5Embeddings, work: Path) -> None:
           f"({report.chunks / report.seconds:.1f} chunks/s)")
     again = build_index(settings, embeddings, LOCAL_MODEL_NAME)
     print(f"no-change re-index: {again.seconds:.2f} s (embedded {again.embedded})")
-    p50, p95 = time_queries(open_retriever(settings, embeddings, LOCAL_MODEL_NAME))
+    retriever = open_retriever(settings, embeddings, LOCAL_MODEL_NAME)
+    p50, p95 = time_queries(retriever)
     print(f"query latency, real index ({report.chunks} chunks): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print_quality(retriever)
+
+
+def print_quality(retriever: HybridRetriever) -> None:
+    """hit@1 and hit@5 per language on the labelled questions (a translation counts as its original)."""
+    by_lang: dict[str, list[tuple[bool, bool]]] = {}
+    for q in QUESTIONS:
+        groups = [h.chunk.group_id for h in retriever.search(q["q"], lang=q["lang"], k=5)]
+        by_lang.setdefault(q["lang"], []).append((groups[:1] != [] and groups[0] in q["expect"], any(g in q["expect"] for g in groups)))
+    rows = [(lang, len(v), sum(a for a, _ in v) / len(v), sum(b for _, b in v) / len(v)) for lang, v in by_lang.items()]
+    total = [x for v in by_lang.values() for x in v]
+    rows.append(("all", len(total), sum(a for a, _ in total) / len(total), sum(b for _, b in total) / len(total)))
+    print("retrieval quality on tests/data/retrieval_questions.yaml:")
+    for lang, n, hit1, hit5 in rows:
+        print(f"  {lang:4} n={n:3}  hit@1 {hit1:.0%}  hit@5 {hit5:.0%}")
 
 
 def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> None:

@@ -42,6 +42,27 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def index_terms(text: str) -> list[str]:
+    """What BM25 matches on: the tokens plus each pair of adjacent words.
+
+    Vietnamese words are mostly two syllables ("tủ lạnh", fridge), and typed without accents
+    each syllable alone is ambiguous; the pair "tu_lanh" is not. The pairs reward phrase
+    matches in every spaced language.
+    """
+    terms: list[str] = []
+    previous = ""
+    for run, word in _TOKEN.findall(normalize(text)):
+        if not word:
+            terms.extend(tokenize(run))
+            previous = ""
+            continue
+        terms.append(word)
+        if previous:
+            terms.append(f"{previous}_{word}")
+        previous = word
+    return terms
+
+
 class LexicalIndex:
     """An in-memory BM25 index over a fixed list of texts."""
 
@@ -50,11 +71,11 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         if self._size:
             # bm25s takes pre-split token lists as they are.
-            self._bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+            self._bm25.index([index_terms(t) or [""] for t in texts], show_progress=False)
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, score) of the best `k` texts; `allowed` is a 0/1 mask over positions."""
-        tokens = tokenize(query)
+        tokens = index_terms(query)
         if not self._size or not tokens:
             return []
         k = min(k, self._size)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,13 +27,14 @@ from bot.domain import ALL_ASEAN, Chunk, ScoredChunk
 from bot.retrieval.chunking import chunk_from_record, country_flag, topic_flag
 from bot.retrieval.embeddings import build_embeddings
 from bot.retrieval.lexical import LexicalIndex, tokenize
-from bot.retrieval.store import open_client, open_collection
+from bot.retrieval.store import all_records, open_client, open_collection
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
 _OVERFETCH = 5  # unfiltered dense candidates fetched per wanted filtered one
+_UNACCENTED_VI_DENSE_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,7 @@ class _Snapshot:
     """Everything the retriever keeps in memory about the index at one moment."""
 
     def __init__(self, collection: Collection) -> None:
-        records = collection.get(include=["documents", "metadatas"])
-        self.chunks = [
-            chunk_from_record(cid, text or "", dict(meta or {}))
-            for cid, text, meta in zip(records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True)
-        ]
+        self.chunks = [chunk_from_record(cid, text, meta) for cid, text, meta in all_records(collection)]
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
         self._masks: dict[Filters, np.ndarray | None] = {}
@@ -114,16 +112,23 @@ class HybridRetriever:
         filters: Filters = Filters(),
         k: int | None = None,
         query_vector: np.ndarray | None = None,
+        extra_queries: Sequence[str] = (),
     ) -> list[ScoredChunk]:
-        """The `k` best chunks for `query`, preferring `lang` (else English) versions."""
+        """The `k` best chunks for `query`, preferring `lang` (else English) versions.
+
+        `extra_queries` (e.g. an English translation of the question) are searched too, and
+        all their ranked lists are fused with the question's own.
+        """
         snap = self._snapshot
         if not snap.chunks or not query.strip():
             return []
         k = k or self._settings.top_k
         vector = self.embed_query(query) if query_vector is None else query_vector
-        dense = self._dense(snap, vector, filters)
-        lexical = [(snap.chunks[i].id, s) for i, s in snap.lexical.search(query, self._settings.candidates, snap.mask(filters))]
-        fused = self._fuse(snap, dense, lexical)
+        ranked: list[tuple[str, list[tuple[str, float]]]] = []
+        for text, vec in [(query, vector), *((q, self.embed_query(q)) for q in extra_queries if q.strip())]:
+            ranked.append(("dense", self._dense(snap, vec, filters)))
+            ranked.append(("lexical", [(snap.chunks[i].id, sc) for i, sc in snap.lexical.search(text, self._settings.candidates, snap.mask(filters))]))
+        fused = self._fuse(snap, ranked, _dense_weight(query, lang))
         return self._prefer_language(snap, fused, lang or FALLBACK_LANG, vector, k)
 
     async def asearch(self, query: str, **kwargs: Any) -> list[ScoredChunk]:
@@ -146,15 +151,18 @@ class HybridRetriever:
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in snap.position]
 
-    def _fuse(self, snap: _Snapshot, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> list[ScoredChunk]:
-        """Reciprocal rank fusion: score = sum of 1 / (rrf_k + rank) over both lists."""
+    def _fuse(self, snap: _Snapshot, ranked: list[tuple[str, list[tuple[str, float]]]], dense_weight: float) -> list[ScoredChunk]:
+        """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over every list; each
+        hit keeps its best dense and lexical rank for display."""
         rrf_k = self._settings.rrf_k
         hits: dict[str, dict[str, Any]] = {}
-        for name, ranked in (("dense", dense), ("lexical", lexical)):
-            for rank, (cid, score) in enumerate(ranked, start=1):
+        for name, hits_of_list in ranked:
+            weight = dense_weight if name == "dense" else 1.0
+            for rank, (cid, score) in enumerate(hits_of_list, start=1):
                 hit = hits.setdefault(cid, {"score": 0.0})
-                hit["score"] += 1.0 / (rrf_k + rank)
-                hit[f"{name}_rank"], hit[f"{name}_score"] = rank, score
+                hit["score"] += weight / (rrf_k + rank)
+                if rank < hit.get(f"{name}_rank", rank + 1):
+                    hit[f"{name}_rank"], hit[f"{name}_score"] = rank, score
         fused = [ScoredChunk(chunk=snap.chunks[snap.position[cid]], **hit) for cid, hit in hits.items()]
         return sorted(fused, key=lambda h: -h.score)
 
@@ -192,6 +200,12 @@ class HybridRetriever:
         got = self._collection.get(ids=[c.id for c in candidates], include=["embeddings"])
         scores = {cid: float(np.dot(np.asarray(e), vector)) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
         return max(candidates, key=lambda c: scores.get(c.id, -1.0))
+
+
+def _dense_weight(query: str, lang: str | None) -> float:
+    """How far to trust the dense list: the embedding model cannot read Vietnamese typed
+    without accents, so for such a query the accent-insensitive BM25 list leads."""
+    return _UNACCENTED_VI_DENSE_WEIGHT if lang == "vi" and query.isascii() else 1.0
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -8,7 +8,9 @@ model and searched against vectors of another.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -23,6 +25,7 @@ from bot.config import RetrievalSettings
 from bot.errors import ConfigError, EmbeddingMismatch, IndexNotBuilt
 
 MODEL_KEY = "embedding_model"
+PAGE = 5000  # records per get(): fetching everything at once exceeds SQLite's variable limit
 READY_KEY = "indexed_at"
 _NAME_BAD = re.compile(r"[^a-zA-Z0-9._-]+")
 
@@ -82,3 +85,11 @@ def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection
     if READY_KEY not in metadata:
         raise IndexNotBuilt(f"the index in {name!r} was never completed: run `greenbot index`")
     return collection
+
+
+def all_records(collection: Collection) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (id, text, metadata) in the collection, fetched a page at a time."""
+    for offset in range(0, collection.count(), PAGE):
+        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        for cid, text, meta in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True):
+            yield cid, text or "", dict(meta or {})
