@@ -1,0 +1,13 @@
+"""Language detection for chat messages: pure functions, no network."""
+
+from bot.language.codes import CONTENT_LANGUAGES, SUPPORTED, normalise_code
+from bot.language.detect import Detection, Priors, detect
+
+__all__ = [
+    "CONTENT_LANGUAGES",
+    "SUPPORTED",
+    "Detection",
+    "Priors",
+    "detect",
+    "normalise_code",
+]
