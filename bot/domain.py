@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 # Languages the bot serves, as ISO 639-1 codes, English first (the fallback).
 LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
 
+# Names the model is given when told which language to write in.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English", "vi": "Vietnamese", "th": "Thai", "id": "Indonesian", "ms": "Malay",
+    "tl": "Filipino", "km": "Khmer", "lo": "Lao", "my": "Burmese", "zh": "Chinese", "ta": "Tamil",
+}
+
 # ASEAN members by ISO 3166-1 alpha-2 code; `asean` in a document means all of them.
 ASEAN_COUNTRIES: dict[str, str] = {
     "BN": "Brunei Darussalam",
@@ -68,3 +74,85 @@ class ScoredChunk:
     dense_score: float | None = None
     lexical_score: float | None = None
     substituted_from: str | None = field(default=None)  # chunk id it replaced (language preference)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation, as stored and given to the model as history."""
+
+    question: str
+    answer: str
+    lang: str
+    topic_query: str = ""  # the standalone question retrieval used (for offline follow-ups)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a user asked, with what we know of them. Built by the terminal chat, the Telegram
+    layer and the evaluation harness alike."""
+
+    text: str
+    user_id: str = "local"
+    chosen_lang: str | None = None  # picked with /lang
+    client_lang: str | None = None  # e.g. Telegram's language_code
+    country: str | None = None  # ISO code from the user's profile
+    history: tuple[Turn, ...] | None = None  # None: load from the conversation store
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """A numbered source under an answer; a document and its translations share one number."""
+
+    number: int
+    id: str  # the document shown (a translation where the user's language has one)
+    original_id: str  # the English original's id, which its translations share
+    title: str
+    url: str
+    snippet: str
+    countries: tuple[str, ...] = ()
+    date: str = ""
+    publisher: str = ""
+
+
+@dataclass
+class Answer:
+    """The pipeline's reply to one question."""
+
+    text: str
+    language: str
+    mode: str  # "llm", "offline" or "refusal"
+    sources: list[CitedSource] = field(default_factory=list)
+    contexts: list[ScoredChunk] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    language_reason: str = ""
+    language_confidence: float = 0.0
+    refusal_reason: str | None = None  # "out_of_scope", "unsafe", "injection", "no_context", "too_long", "empty"
+    notices: list[str] = field(default_factory=list)  # e.g. "offline", "model_failed", "no_content_in_language"
+    ungrounded_numbers: list[str] = field(default_factory=list)
+    removed_citations: list[int] = field(default_factory=list)
+    flagged_no_citation: bool = False
+    standalone_question: str = ""
+
+
+def answer_as_dict(answer: Answer) -> dict[str, object]:
+    """The JSON shape of an answer (`greenbot ask --json`, evaluation results)."""
+    return {
+        "answer": answer.text,
+        "language": answer.language,
+        "mode": answer.mode,
+        "sources": [s.__dict__ | {"countries": list(s.countries)} for s in answer.sources],
+        "contexts": [hit.chunk.text for hit in answer.contexts],
+        "context_ids": [hit.chunk.doc_id for hit in answer.contexts],
+        "latency_ms": answer.timings_ms.get("total", 0.0),
+        "timings_ms": answer.timings_ms,
+        "tokens": answer.tokens,
+        "language_reason": answer.language_reason,
+        "language_confidence": answer.language_confidence,
+        "refusal_reason": answer.refusal_reason,
+        "notices": answer.notices,
+        "ungrounded_numbers": answer.ungrounded_numbers,
+        "removed_citations": answer.removed_citations,
+        "flagged_no_citation": answer.flagged_no_citation,
+        "standalone_question": answer.standalone_question,
+    }

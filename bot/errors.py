@@ -6,9 +6,14 @@ these are for things that went wrong. The command line prints them as one line.
     GreenbotError
     ├── ConfigError           settings that cannot work together
     ├── KnowledgeError        a knowledge folder that cannot be read at all
-    └── RetrievalError        the index or its store failed
-        ├── IndexNotBuilt     no index yet for the configured embedding model
-        └── EmbeddingMismatch the index was built with another embedding model
+    ├── PromptError           a prompt template or interface string that is missing or broken
+    ├── RetrievalError        the index or its store failed
+    │   ├── IndexNotBuilt     no index yet for the configured embedding model
+    │   └── EmbeddingMismatch the index was built with another embedding model
+    ├── LLMError              the model server failed (after its retries)
+    │   ├── LLMTimeout        it did not answer in time
+    │   └── LLMRateLimited    it kept answering 429
+    └── StorageError          the SQLite database cannot be opened or migrated
 """
 
 
@@ -24,6 +29,10 @@ class KnowledgeError(GreenbotError):
     """The knowledge folder itself is unusable (missing, not a folder, no topics file)."""
 
 
+class PromptError(GreenbotError):
+    """A prompt template or interface string is missing, malformed or misused."""
+
+
 class RetrievalError(GreenbotError):
     """Indexing or searching failed."""
 
@@ -34,3 +43,19 @@ class IndexNotBuilt(RetrievalError):
 
 class EmbeddingMismatch(RetrievalError):
     """A query was embedded with a different model than the index it searches."""
+
+
+class LLMError(GreenbotError):
+    """The model server failed or answered with an error, after retries."""
+
+
+class LLMTimeout(LLMError):
+    """The model server did not answer within the timeout."""
+
+
+class LLMRateLimited(LLMError):
+    """The model server kept refusing with 429 Too Many Requests."""
+
+
+class StorageError(GreenbotError):
+    """The database cannot be opened, migrated or written."""

@@ -15,6 +15,8 @@ import pytest
 
 from bot.config import WELL_KNOWN_NAMES, Settings
 from bot.retrieval import LOCAL_MODEL_NAME, HybridRetriever, IndexReport, LocalE5Embeddings, build_index, open_retriever
+from tests.servers.openai_compatible import FakeOpenAI
+from tests.servers.uvicorn_thread import ServerThread
 from tests.support import TINY_KNOWLEDGE, make_settings
 
 MakeSettings = Callable[..., Settings]
@@ -64,3 +66,19 @@ def retriever(knowledge_index: tuple[Settings, IndexReport], embeddings: LocalE5
 @pytest.fixture
 def settings_factory(tmp_path: Path) -> Iterator[MakeSettings]:
     yield lambda **groups: make_settings(tmp_path / "data", **groups)
+
+
+@pytest.fixture(scope="session")
+def openai_server() -> Iterator[FakeOpenAI]:
+    """The local OpenAI-compatible server, shared by the session; tests reset it."""
+    fake = FakeOpenAI()
+    server = ServerThread(fake.app).start()
+    fake.base_url = f"{server.url}/v1"  # type: ignore[attr-defined]
+    yield fake
+    server.stop()
+
+
+@pytest.fixture
+def fake_openai(openai_server: FakeOpenAI) -> FakeOpenAI:
+    openai_server.reset()
+    return openai_server

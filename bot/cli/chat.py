@@ -1,0 +1,111 @@
+"""`greenbot ask` (one question) and `greenbot chat` (a conversation in the terminal)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import typer
+
+from bot.cli.app import app, settings_of
+from bot.config import Settings
+from bot.domain import ASEAN_COUNTRIES, LANGUAGES, Answer, Question, answer_as_dict
+from bot.errors import IndexNotBuilt
+from bot.retrieval import build_embeddings, build_index
+from bot.services import Services
+
+
+async def open_services(settings: Settings) -> Services:
+    """Open the services, building the index first when there is none yet."""
+    try:
+        return await Services.open(settings)
+    except IndexNotBuilt:
+        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
+        embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+        await asyncio.to_thread(build_index, settings, embeddings, model_name, progress=sys.stderr.isatty())
+        return await Services.open(settings)
+
+
+@app.command("ask")
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="The question, in any language we serve."),
+    lang: str | None = typer.Option(None, "--lang", help=f"Answer in this language: {', '.join(LANGUAGES)}."),
+    country: str | None = typer.Option(None, "--country", help="The business's country, e.g. VN."),
+    as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
+) -> None:
+    """Answer one question (no conversation history) and print the answer with its sources."""
+    _check_choices(lang, country)
+
+    async def run() -> Answer:
+        services = await open_services(settings_of(ctx))
+        try:
+            asked = Question(text=question, user_id="cli-ask", chosen_lang=lang, country=country and country.upper(), history=())
+            return await services.pipeline.answer(asked)
+        finally:
+            await services.close()
+
+    answer = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps(answer_as_dict(answer), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+
+
+@app.command("chat")
+def chat(ctx: typer.Context) -> None:
+    """Chat with GreenGuide in the terminal. /lang xx, /country XX, /quit."""
+    asyncio.run(_chat(settings_of(ctx)))
+
+
+async def _chat(settings: Settings) -> None:
+    services = await open_services(settings)
+    lang: str | None = None
+    country: str | None = None
+    mode = "with a model" if settings.llm.configured else "offline (no model configured)"
+    typer.echo(f"{services.prompts.message('en', 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /quit")
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "\nyou> ")
+            except EOFError:
+                break
+            line = line.strip()
+            if line in ("/quit", "/exit"):
+                break
+            if line.startswith("/lang"):
+                lang = _set_choice(line, LANGUAGES, "language") or lang
+                continue
+            if line.startswith("/country"):
+                country = _set_choice(line.upper(), tuple(ASEAN_COUNTRIES), "country") or country
+                continue
+            answer = await services.pipeline.answer(Question(text=line, user_id="terminal", chosen_lang=lang, country=country))
+            _print_answer(answer)
+    finally:
+        await services.close()
+
+
+def _set_choice(line: str, allowed: tuple[str, ...], what: str) -> str | None:
+    parts = line.split()
+    value = parts[1] if len(parts) > 1 else ""
+    if value not in allowed:
+        typer.echo(f"Choose a {what}: {', '.join(allowed)}")
+        return None
+    typer.echo(f"{what} set to {value}")
+    return value
+
+
+def _check_choices(lang: str | None, country: str | None) -> None:
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
+    if country is not None and country.upper() not in ASEAN_COUNTRIES:
+        raise typer.BadParameter(f"unknown country {country!r}", param_hint="--country")
+
+
+def _print_answer(answer: Answer) -> None:
+    typer.echo(f"\n{answer.text}")
+    for source in answer.sources:
+        where = f" (applies to: {', '.join(source.countries)})" if "asean" not in source.countries else ""
+        typer.echo(f"[{source.number}] {source.title}{where} — {source.url}")
+    typer.echo(f"({answer.mode}, {answer.language}, {answer.timings_ms.get('total', 0):.0f} ms)")

@@ -1,0 +1,69 @@
+"""The one place that talks to an OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp).
+
+LangChain's `ChatOpenAI` carries the call; the openai client under it retries 429 and 5xx
+answers and timeouts with exponential backoff, honouring `Retry-After`. What still fails
+after the retries is translated into our own `LLMError` types here, so no other package
+needs to know the SDK's exceptions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+import openai
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_openai import ChatOpenAI
+
+from bot.config import LLMSettings
+from bot.errors import LLMError, LLMRateLimited, LLMTimeout
+
+logger = logging.getLogger(__name__)
+
+Role = Literal["system", "user", "assistant"]
+_MESSAGE_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's reply and what it cost."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    model: str
+
+
+class ChatClient:
+    """Chat completions for one task's model."""
+
+    def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
+        self.model = model or settings.answer_model
+        self._chat = ChatOpenAI(
+            model=self.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key or "not-needed",  # self-hosted servers often take any key
+            temperature=settings.temperature,
+            timeout=settings.timeout_s,
+            max_retries=settings.max_retries,
+            max_tokens=settings.max_completion_tokens,
+        )
+
+    async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
+        """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
+        try:
+            reply = await self._chat.ainvoke([_MESSAGE_TYPES[role](content=text) for role, text in messages])
+        except openai.APITimeoutError as exc:
+            raise LLMTimeout(f"{self.model} did not answer in time") from exc
+        except openai.RateLimitError as exc:
+            raise LLMRateLimited(f"{self.model} is rate-limited: {exc.message}") from exc
+        except openai.APIError as exc:
+            raise LLMError(f"{self.model} failed: {exc.message}") from exc
+        usage = reply.usage_metadata or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+        return Completion(
+            text=str(reply.content).strip(),
+            prompt_tokens=int(usage["input_tokens"]),
+            completion_tokens=int(usage["output_tokens"]),
+            model=self.model,
+        )

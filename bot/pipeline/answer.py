@@ -1,0 +1,328 @@
+"""Pipeline.answer(): a question in, an Answer out, every step in order in one place.
+
+The terminal chat, the Telegram bot and the evaluation harness all call this one entry
+point. It knows nothing of Telegram; its collaborators come in through the constructor.
+
+    language → guards → standalone question → retrieval → confidence
+      → model answer (checked: language, citations, figures) or offline extractive answer
+      → turn saved
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from bot.config import LLMSettings, PipelineSettings
+from bot.domain import (
+    ASEAN_COUNTRIES,
+    LANGUAGE_NAMES,
+    Answer,
+    CitedSource,
+    Question,
+    ScoredChunk,
+    Turn,
+)
+from bot.errors import LLMError
+from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
+from bot.pipeline.budget import TokenBudget
+from bot.pipeline.extractive import extract_points
+from bot.pipeline.grounding import check_citations, ungrounded_numbers
+from bot.pipeline.guards import is_injection, is_unsafe
+from bot.pipeline.scope import mentioned_country, mentions_topic
+from bot.prompts import Prompts
+from bot.retrieval import Filters
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_LANG = "en"
+_QUESTION_TAG = re.compile(r"</?\s*(question|history)\s*>", re.IGNORECASE)
+# Openings that mark a short message as a follow-up to the previous question.
+_FOLLOW_UP = re.compile(
+    r"^(and|what about|how about|also|then|và|còn|thế còn|vậy|con|the con|va|bagaimana dengan|kalau|macam mana dengan|"
+    r"dan|paano naman|eh|at sa|pano sa|แล้ว|ถ้า|ແລ້ວ|ចុះ|ဒါဆို)\b",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_WORDS = 8
+
+
+class Retriever(Protocol):
+    async def asearch(
+        self, query: str, *, lang: str | None = ..., filters: Filters = ..., k: int | None = ..., extra_queries: Sequence[str] = ...
+    ) -> list[ScoredChunk]: ...
+
+
+class ChatModel(Protocol):
+    async def complete(self, messages: list[tuple[str, str]]) -> object: ...
+
+
+class ConversationStore(Protocol):
+    async def save_turn(self, user_id: str, turn: Turn, mode: str, source_ids: list[str]) -> None: ...
+
+    async def recent_turns(self, user_id: str, limit: int) -> tuple[Turn, ...]: ...
+
+
+class Pipeline:
+    """Answers questions from the knowledge index, with a model when one is configured."""
+
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        prompts: Prompts,
+        store: ConversationStore,
+        settings: PipelineSettings,
+        llm_settings: LLMSettings,
+        chat: ChatModel | None = None,
+        utility: ChatModel | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._prompts = prompts
+        self._store = store
+        self._settings = settings
+        self._llm = llm_settings
+        self._chat = chat
+        self._utility = utility or chat
+        self._budget = TokenBudget()
+
+    async def answer(self, question: Question) -> Answer:
+        """The whole pipeline for one question; never raises for a bad question or a failing model."""
+        clock = _Clock()
+        text = question.text.strip()
+        history = question.history
+        if history is None:
+            history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
+        with clock("language"):
+            detection = detect(text, Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
+        lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
+        base = Answer(text="", language=lang, mode="refusal", language_reason=detection.reason, language_confidence=detection.confidence)
+        if lang != detection.lang:
+            base.notices.append("unsupported_language")
+
+        refusal = self._guard(text)
+        if refusal:
+            return await self._refuse(base, refusal, clock, question, save=refusal not in ("empty", "too_long"))
+
+        with clock("standalone"):
+            standalone = await self._standalone(text, history, base)
+        country = mentioned_country(standalone) or question.country
+        base.standalone_question = standalone
+        with clock("retrieval"):
+            extra = await self._english_query(standalone, lang, base)
+            hits = await self._retriever.asearch(standalone, lang=lang, filters=Filters(country=country), extra_queries=extra)
+            if country and not self._confident(hits):  # the country is a preference, not a wall
+                hits = await self._retriever.asearch(standalone, lang=lang, extra_queries=extra)
+        base.contexts = hits
+        if not self._confident(hits):
+            reason = "no_context" if mentions_topic(text) else "out_of_scope"
+            return await self._refuse(base, reason, clock, question)
+
+        base.sources = _number_sources(hits)
+        if self._chat is not None:
+            try:
+                with clock("generation"):
+                    await self._generate(base, question, text, history, country)
+            except LLMError as exc:
+                logger.warning("model failed, answering offline: %s", exc)
+                base.notices.append("model_failed")
+        if base.mode != "llm":
+            with clock("extraction"):
+                self._answer_offline(base, standalone)
+        await self._save(question, base)
+        base.timings_ms = clock.done()
+        return base
+
+    # --- steps -------------------------------------------------------------------------
+
+    def _guard(self, text: str) -> str | None:
+        if not text:
+            return "empty"
+        if len(text) > self._settings.max_question_chars:
+            return "too_long"
+        if is_unsafe(text):
+            return "unsafe"
+        if is_injection(text):
+            return "injection"
+        return None
+
+    async def _standalone(self, text: str, history: tuple[Turn, ...], answer: Answer) -> str:
+        """A question retrieval can use without the conversation."""
+        if not history:
+            return text
+        if self._utility is not None:
+            try:
+                completion = await self._utility.complete(
+                    [("user", self._prompts.render("condense", history=history, question=_as_data(text)))]
+                )
+                _count_tokens(answer, completion)
+                return str(getattr(completion, "text", "")).strip() or text
+            except LLMError as exc:
+                logger.warning("condensing failed, using the offline rule: %s", exc)
+        previous = history[-1].topic_query or history[-1].question
+        short = len(text.split()) <= _FOLLOW_UP_WORDS
+        if short and (_FOLLOW_UP.match(text) or mentioned_country(text)):
+            return f"{previous} {text}"
+        return text
+
+    async def _english_query(self, question: str, lang: str, answer: Answer) -> list[str]:
+        """With a model, a non-English question is also searched as an English query."""
+        if self._utility is None or lang == FALLBACK_LANG:
+            return []
+        try:
+            completion = await self._utility.complete(
+                [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))]
+            )
+        except LLMError as exc:
+            logger.warning("query translation failed: %s", exc)
+            return []
+        _count_tokens(answer, completion)
+        return [str(getattr(completion, "text", "")).strip()]
+
+    def _confident(self, hits: list[ScoredChunk]) -> bool:
+        best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+        return bool(hits) and best >= self._settings.min_dense_score
+
+    async def _generate(self, answer: Answer, question: Question, text: str, history: tuple[Turn, ...], country: str | None) -> None:
+        """A model-written answer from the numbered sources, checked after generation."""
+        lang = answer.language
+        system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""))
+        texts = _source_texts(answer)
+        budget = self._llm.token_budget(lang)
+        fitted = self._budget.fit(budget, [system, text], history, [t for _, t in texts])
+        kept = [
+            {"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body}
+            for s, body in zip(answer.sources, fitted.source_texts, strict=False)
+        ]
+        user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang])
+        messages: list[tuple[str, str]] = [("system", system)]
+        for turn in fitted.history:
+            messages += [("user", _as_data(turn.question)), ("assistant", turn.answer)]
+        messages.append(("user", user))
+        completion = await self._chat.complete(messages)  # type: ignore[union-attr]
+        _count_tokens(answer, completion)
+        reply = str(getattr(completion, "text", ""))
+        if _wrong_language(reply, lang):
+            answer.notices.append("language_retried")
+            messages += [("assistant", reply), ("user", self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang]))]
+            completion = await self._chat.complete(messages)  # type: ignore[union-attr]
+            _count_tokens(answer, completion)
+            reply = str(getattr(completion, "text", ""))
+        valid = {s["number"] for s in kept}
+        checked = check_citations(reply, valid)
+        answer.text = checked.text.strip()
+        answer.mode = "llm"
+        answer.removed_citations = list(checked.removed)
+        answer.flagged_no_citation = not checked.cited
+        cited = [body for s, body in zip(answer.sources, fitted.source_texts, strict=False) if s.number in checked.cited]
+        answer.ungrounded_numbers = ungrounded_numbers(answer.text, cited or fitted.source_texts)
+        shown = checked.cited or valid  # the cited sources; all that were sent if none is cited
+        answer.sources = [s for s in answer.sources if s.number in shown]
+        answer.tokens["prompt_budget"] = budget
+        answer.tokens["dropped_sources"] = fitted.dropped_sources
+
+    def _answer_offline(self, answer: Answer, question: str) -> None:
+        """A few bullet points quoted from the top chunks, with their source numbers."""
+        numbers = {s.original_id: s.number for s in answer.sources}
+        hits = [(numbers[h.chunk.group_id], h) for h in answer.contexts]
+        points = extract_points(question, hits, max_points=self._settings.offline_points)
+        lang = answer.language
+        lines = [self._prompts.message(lang, "model_failed_note" if "model_failed" in answer.notices else "offline_note")]
+        if "unsupported_language" in answer.notices:
+            lines.append(self._prompts.message(FALLBACK_LANG, "unsupported_language_note"))
+        elif lang != FALLBACK_LANG and any(h.chunk.lang != lang for _, h in hits[: len(points)]):
+            lines.append(self._prompts.message(lang, "no_translation_note"))
+            answer.notices.append("no_translation")
+        lines += [f"• {p.text} [{p.source_number}]" for p in points]
+        cited = {p.source_number for p in points}
+        answer.sources = [s for s in answer.sources if s.number in cited]
+        answer.text = "\n".join(lines)
+        answer.mode = "offline"
+        answer.notices.append("offline")
+
+    async def _refuse(self, answer: Answer, reason: str, clock: _Clock, question: Question, *, save: bool = True) -> Answer:
+        lang = answer.language
+        key = {"no_context": "no_context", "empty": "empty", "too_long": "too_long"}.get(reason, f"refusal_{reason}")
+        reason_text = self._prompts.message(lang, key, max_chars=self._settings.max_question_chars)
+        can_do = "" if reason in ("empty", "too_long") else self._prompts.message(lang, "can_do")
+        answer.text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
+        answer.mode, answer.refusal_reason, answer.sources = "refusal", reason, []
+        if save:
+            await self._save(question, answer)
+        answer.timings_ms = clock.done()
+        return answer
+
+    async def _save(self, question: Question, answer: Answer) -> None:
+        turn = Turn(question=question.text, answer=answer.text, lang=answer.language, topic_query=answer.standalone_question)
+        await self._store.save_turn(question.user_id, turn, answer.mode, [s.id for s in answer.sources])
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+class _Clock:
+    """Named timings in milliseconds, plus the total."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._timings[name] = round((time.perf_counter() - start) * 1000, 2)
+
+    def done(self) -> dict[str, float]:
+        return {**self._timings, "total": round((time.perf_counter() - self._start) * 1000, 2)}
+
+
+def _as_data(text: str) -> str:
+    """User text travels inside <question> tags; it must not be able to close them."""
+    return _QUESTION_TAG.sub(" ", text)
+
+
+def _number_sources(hits: list[ScoredChunk]) -> list[CitedSource]:
+    """One number per document, in rank order; a document and its translation share one."""
+    sources: dict[str, CitedSource] = {}
+    for hit in hits:
+        chunk = hit.chunk
+        if chunk.group_id in sources:
+            continue
+        first = chunk.sources[0] if chunk.sources else None
+        sources[chunk.group_id] = CitedSource(
+            number=len(sources) + 1,
+            id=chunk.doc_id,
+            original_id=chunk.group_id,
+            title=chunk.title,
+            url=first.url if first else "",
+            snippet=" ".join(chunk.text.split())[:200],
+            countries=chunk.countries,
+            date=first.date if first else "",
+            publisher=first.publisher if first else "",
+        )
+    return list(sources.values())
+
+
+def _source_texts(answer: Answer) -> list[tuple[int, str]]:
+    """Each numbered source's retrieved text (its chunks joined, in rank order)."""
+    numbers = {s.original_id: s.number for s in answer.sources}
+    texts: dict[int, list[str]] = {}
+    for hit in answer.contexts:
+        texts.setdefault(numbers[hit.chunk.group_id], []).append(hit.chunk.text)
+    return [(n, "\n\n".join(texts[n])) for n in sorted(texts)]
+
+
+def _wrong_language(reply: str, lang: str) -> bool:
+    found: Detection = detect(reply)
+    return found.lang != lang and found.confidence >= 0.8
+
+
+def _count_tokens(answer: Answer, completion: object) -> None:
+    for key in ("prompt_tokens", "completion_tokens"):
+        answer.tokens[key] = answer.tokens.get(key, 0) + int(getattr(completion, key, 0))

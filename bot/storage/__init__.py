@@ -1,0 +1,7 @@
+"""SQLite storage; the only package that contains SQL."""
+
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import open_db
+from bot.storage.migrations import MIGRATIONS, migrate
+
+__all__ = ["MIGRATIONS", "ConversationStore", "migrate", "open_db"]

@@ -1,0 +1,50 @@
+"""Numbered schema migrations, applied in order and recorded in `_migrations`.
+
+Never edit a migration once released: add the next `mNNN_` function to `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+async def m001_conversation_turns(db: aiosqlite.Connection) -> None:
+    await db.execute(
+        """
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            topic_query TEXT NOT NULL DEFAULT '',
+            source_ids TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+    )
+    await db.execute("CREATE INDEX turns_by_user ON turns (user_id, id)")
+
+
+MIGRATIONS: list[Migration] = [m001_conversation_turns]
+
+
+async def migrate(db: aiosqlite.Connection) -> list[str]:
+    """Apply the migrations not yet recorded; return their names."""
+    await db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    async with db.execute("SELECT name FROM _migrations") as cursor:
+        done = {row[0] async for row in cursor}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        await migration(db)
+        await db.execute("INSERT INTO _migrations (name) VALUES (?)", (migration.__name__,))
+        await db.commit()
+        applied.append(migration.__name__)
+    return applied

@@ -1,0 +1,1 @@
+"""Real local servers the integration tests talk to over loopback HTTP."""

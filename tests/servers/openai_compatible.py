@@ -1,0 +1,108 @@
+"""A small OpenAI-compatible server: /v1/chat/completions and /v1/embeddings.
+
+Answer calls (those with a system message) take their replies from a queue a test fills:
+text, an HTTP error (429 with Retry-After, 500) or a stall longer than the client's timeout.
+With the queue empty, the reply quotes the first source and cites [1]. Helper calls (query
+translation, condensing) echo the question. Every request body is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+_QUESTION = re.compile(r"<question>\s*(.*?)\s*</question>", re.DOTALL)
+_FIRST_SOURCE = re.compile(r"^\[1\][^\n]*\n(.+?)(?:\n|$)", re.MULTILINE)
+
+
+@dataclass
+class Reply:
+    """One scripted answer: text, or an error status, optionally after a delay."""
+
+    text: str = ""
+    status: int = 200
+    delay_s: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeOpenAI:
+    """State shared between the test and the server thread."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                Route("/v1/embeddings", self._embeddings, methods=["POST"]),
+            ]
+        )
+
+    def enqueue(self, *replies: Reply | str) -> None:
+        self.replies.extend(r if isinstance(r, Reply) else Reply(text=r) for r in replies)
+
+    def reset(self) -> None:
+        self.replies.clear()
+        self.requests.clear()
+
+    @property
+    def answer_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["messages"][0]["role"] == "system"]
+
+    async def _chat(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append(body)
+        messages = body["messages"]
+        if messages[0]["role"] != "system":  # translation or condensing
+            found = _QUESTION.search(messages[-1]["content"])
+            return _completion(body, found.group(1) if found else "question")
+        reply = self.replies.popleft() if self.replies else Reply(text=_default_answer(messages))
+        if reply.delay_s:
+            await asyncio.sleep(reply.delay_s)
+        if reply.status != 200:
+            error = {"error": {"message": f"scripted {reply.status}", "type": "server_error", "code": None}}
+            return JSONResponse(error, status_code=reply.status, headers=reply.headers)
+        return _completion(body, reply.text)
+
+    async def _embeddings(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append(body)
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [{"object": "embedding", "index": i, "embedding": _vector(str(t))} for i, t in enumerate(texts)]
+        return JSONResponse({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+
+
+def _default_answer(messages: list[dict[str, str]]) -> str:
+    found = _FIRST_SOURCE.search(messages[-1]["content"])
+    return f"{found.group(1).strip() if found else 'See the sources.'} [1]"
+
+
+def _completion(body: dict[str, Any], text: str) -> JSONResponse:
+    prompt = sum(len(m["content"]) for m in body["messages"]) // 4
+    return JSONResponse(
+        {
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "test-model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt, "completion_tokens": len(text) // 4, "total_tokens": prompt + len(text) // 4},
+        }
+    )
+
+
+def _vector(text: str, size: int = 32) -> list[float]:
+    digest = hashlib.sha256(text.encode()).digest()
+    raw = [b / 255 - 0.5 for b in digest[:size]]
+    norm = sum(x * x for x in raw) ** 0.5 or 1.0
+    return [x / norm for x in raw]
