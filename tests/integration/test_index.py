@@ -9,7 +9,9 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
-from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_index, open_retriever
+from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_embeddings, build_index, open_retriever
+from tests.servers.openai_compatible import FakeOpenAI
+from tests.support import make_settings
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +104,17 @@ def test_prefers_the_users_language_and_counts_a_translation_once(tiny_settings:
     fridge_th = retriever.search("fridge temperature energy", lang="th", k=5)
     assert fridge_th[0].chunk.doc_id == "fridge-temperature-th"
     assert fridge_th[0].chunk.section == "ทุกองศามีผล"
+
+
+def test_openai_compatible_embeddings_are_a_setting_away(tmp_path: Path, tiny_knowledge: Path, fake_openai: FakeOpenAI) -> None:
+    settings = make_settings(
+        tmp_path / "data", tiny_knowledge,
+        retrieval={"embedding_provider": "openai"},
+        llm={"base_url": fake_openai.base_url, "embedding_model": "test-embed"},  # type: ignore[attr-defined]
+    )
+    embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+    assert model_name == "openai/test-embed"
+    report = build_index(settings, embeddings, model_name)
+    assert report.embedded == report.chunks and report.collection.endswith("openai-test-embed")
+    assert any(r.get("model") == "test-embed" for r in fake_openai.requests)
+    assert open_retriever(settings).search("LED lamps", k=1)  # the query is embedded by the same server

@@ -30,3 +30,10 @@ def test_bm25_finds_thai_and_unaccented_vietnamese() -> None:
     assert index.search("lam sao giam tien dien", 3)[0][0] == 0
     assert index.search("ไฟฟ้า ร้าน", 3)[0][0] == 1
     assert index.search("unknownword", 3) == []
+
+
+def test_bm25_terms_pair_words_and_skip_question_words() -> None:
+    from bot.retrieval.lexical import index_terms
+
+    assert index_terms("lam sao giam tien dien tu lanh") == ["giam", "tien", "giam_tien", "dien", "tien_dien", "tu", "dien_tu", "lanh", "tu_lanh"]
+    assert index_terms("How do I fix leaks?") == ["fix", "leaks", "fix_leaks"]

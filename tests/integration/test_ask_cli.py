@@ -1,0 +1,50 @@
+"""`greenbot ask --json` and `greenbot chat` on the small knowledge folder, offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.support import REPO
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def env(tmp_path: Path, tiny_knowledge: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    return {
+        "GREENBOT_PATHS__KNOWLEDGE_DIR": str(tiny_knowledge),
+        "GREENBOT_PATHS__DATA_DIR": str(tmp_path / "data"),
+        "GREENBOT_PATHS__PROMPTS_DIR": str(REPO / "prompts"),
+    }
+
+
+def test_ask_json_prints_exactly_one_object(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["ask", "How much energy do LED lamps save?", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)  # fails on anything but one JSON document
+    assert {"answer", "language", "mode", "sources", "contexts", "latency_ms"} <= set(answer)
+    assert (answer["language"], answer["mode"]) == ("en", "offline")
+    assert answer["sources"][0]["id"] == "led-lighting" and answer["sources"][0]["url"].startswith("https://")
+    assert answer["contexts"] and answer["latency_ms"] > 0
+    assert "No index yet" in result.stderr  # the first run indexed the folder itself
+
+
+def test_ask_in_the_chosen_language(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["ask", "LED?", "--lang", "vi", "--json"], env=env)
+    answer = json.loads(result.stdout)
+    assert answer["language"] == "vi" and answer["sources"][0]["id"] == "led-lighting-vi"
+
+
+def test_chat_keeps_history_and_language(env: dict[str, str]) -> None:
+    session = "/lang vi\nĐèn LED tiết kiệm bao nhiêu điện?\nok\n/quit\n"
+    result = CliRunner().invoke(app, ["chat"], env=env, input=session)
+    assert result.exit_code == 0, result.output
+    assert "language set to vi" in result.stdout
+    assert "Câu trả lời ngoại tuyến" in result.stdout or "offline, vi" in result.stdout
+    assert result.stdout.count("(offline, vi") + result.stdout.count("(refusal, vi") == 2
