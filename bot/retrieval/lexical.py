@@ -21,6 +21,19 @@ _TOKEN = re.compile(rf"([{_UNSEGMENTED}]+)|([^\W_]+)")
 # Marks that only decorate Latin letters (Vietnamese tones, accents); other scripts keep theirs.
 _LATIN_MARKS = re.compile(r"(?<=[a-zA-Z])[\u0300-\u036f]+")
 _NGRAM = 2
+# Question and function words that carry no topic, per language (accent-free, case-folded).
+# Without them a Vietnamese question matches every Vietnamese document on "lam sao ... khong".
+STOPWORDS = frozenset(
+    (
+        "a an and are as at be but by can could do does for from how i if in is it my of on or our should"
+        " so that the their there this to we what when where which who why will with you your"
+        " lam sao de co khong can cho cua va la cac nhung mot trong o thi ma duoc nhu the nao gi bao nhieu toi ban"
+        " minh voi den ra vao nay do khi neu phai hay ko k dc vay a oi nhe"
+        " apa bagaimana gimana cara yang dan di ke dari untuk dengan ini itu saya kami kita anda bisa boleh ada"
+        " atau juga pada adalah tidak tak nak macam mana ke kah ya"
+        " ano paano ang mga sa ng na ba po ko ka namin natin kung para may"
+    ).split()
+)
 
 
 def normalize(text: str) -> str:
@@ -54,6 +67,9 @@ def index_terms(text: str) -> list[str]:
     for run, word in _TOKEN.findall(normalize(text)):
         if not word:
             terms.extend(tokenize(run))
+            previous = ""
+            continue
+        if word in STOPWORDS:
             previous = ""
             continue
         terms.append(word)
