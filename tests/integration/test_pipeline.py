@@ -207,3 +207,25 @@ async def test_empty_and_too_long_messages_get_a_polite_reply(make_pipeline: Mak
     assert (await ask(pipeline, "   ")).refusal_reason == "empty"
     long = await ask(pipeline, "điện " * 400, chosen_lang="vi")
     assert long.refusal_reason == "too_long" and "1500" in long.text and long.language == "vi"
+
+
+@pytest.mark.parametrize("text", ["如何节省商店的电费？", "கடையின் மின்சார செலவை எப்படி குறைப்பது?"], ids=["zh", "ta"])
+async def test_unsupported_language_is_answered_in_english_with_a_note(make_pipeline: MakePipeline, text: str) -> None:
+    answer = await ask(make_pipeline(model=False), text)
+    assert answer.language == "en" and answer.language_reason.startswith("script:")
+    assert "unsupported_language" in answer.notices
+    assert "I can't answer in your language yet" in answer.text
+
+
+async def test_profile_country_is_preferred(make_pipeline: MakePipeline) -> None:
+    thai = await ask(make_pipeline(model=False), "Is there a green loan for small firms?", country="TH")
+    assert thai.sources[0].original_id == "green-finance-thailand"
+    malaysian = await ask(make_pipeline(model=False), "What green financing can a small firm get?", country="MY")
+    assert "green-finance-malaysia" in {s.original_id for s in malaysian.sources}
+    assert all(s.countries == ("asean",) or "MY" in s.countries for s in malaysian.sources)
+
+
+async def test_non_english_question_is_also_searched_in_english(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
+    await ask(make_pipeline(), "Lắp điện mặt trời mái nhà có cần giấy phép không?")
+    translations = [r for r in fake_openai.requests if "English search query" in r["messages"][0]["content"]]
+    assert len(translations) == 1 and "Vietnamese" in translations[0]["messages"][0]["content"]
