@@ -26,9 +26,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_index, open_retriever  # noqa: E402
+from bot.retrieval import (  # noqa: E402
+    LOCAL_MODEL_NAME,
+    Filters,
+    LocalE5Embeddings,
+    build_index,
+    open_retriever,
+)
 from bot.retrieval.retriever import HybridRetriever  # noqa: E402
-from bot.retrieval.store import READY_KEY, MODEL_KEY, collection_name, create_store, open_client, open_collection  # noqa: E402
+from bot.retrieval.store import (  # noqa: E402
+    MODEL_KEY,
+    READY_KEY,
+    collection_name,
+    create_store,
+    open_client,
+    open_collection,
+)
 
 QUESTIONS = yaml.safe_load((ROOT / "tests" / "data" / "retrieval_questions.yaml").read_text(encoding="utf-8"))
 

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import WELL_KNOWN_NAMES, Settings
-from bot.retrieval import LOCAL_MODEL_NAME, HybridRetriever, IndexReport, LocalE5Embeddings, build_index, open_retriever
+from bot.retrieval import (
+    LOCAL_MODEL_NAME,
+    HybridRetriever,
+    IndexReport,
+    LocalE5Embeddings,
+    build_index,
+    open_retriever,
+)
 from tests.servers.openai_compatible import FakeOpenAI
 from tests.servers.uvicorn_thread import ServerThread
 from tests.support import TINY_KNOWLEDGE, make_settings

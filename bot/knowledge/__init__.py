@@ -1,6 +1,11 @@
 """The knowledge folder as typed data: loading, validation and checking."""
 
-from bot.knowledge.check import CheckReport, check_folder, check_paths, missing_translations
+from bot.knowledge.check import (
+    CheckReport,
+    check_folder,
+    check_paths,
+    missing_translations,
+)
 from bot.knowledge.loader import (
     TOPICS_FILE,
     Document,

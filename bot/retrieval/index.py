@@ -22,7 +22,14 @@ from tqdm import tqdm
 from bot.config import Settings
 from bot.knowledge import load_folder
 from bot.retrieval.chunking import Chunker
-from bot.retrieval.store import MODEL_KEY, READY_KEY, all_records, collection_name, create_store, open_client
+from bot.retrieval.store import (
+    MODEL_KEY,
+    READY_KEY,
+    all_records,
+    collection_name,
+    create_store,
+    open_client,
+)
 
 logger = logging.getLogger(__name__)
 

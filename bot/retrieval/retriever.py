@@ -198,7 +198,8 @@ class HybridRetriever:
                 return hit.chunk
         candidates = snap.by_doc[doc_id]
         got = self._collection.get(ids=[c.id for c in candidates], include=["embeddings"])
-        scores = {cid: float(np.dot(np.asarray(e), vector)) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        scores = {cid: float(np.dot(np.asarray(e), vector)) for cid, e in zip(got["ids"], vectors, strict=True)}
         return max(candidates, key=lambda c: scores.get(c.id, -1.0))
 
 

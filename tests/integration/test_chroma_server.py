@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.retrieval import LOCAL_MODEL_NAME, LocalE5Embeddings, build_index, open_retriever
+from bot.retrieval import (
+    LOCAL_MODEL_NAME,
+    LocalE5Embeddings,
+    build_index,
+    open_retriever,
+)
 from tests.support import make_settings
 
 pytestmark = pytest.mark.integration

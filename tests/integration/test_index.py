@@ -9,7 +9,14 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
-from bot.retrieval import LOCAL_MODEL_NAME, Filters, LocalE5Embeddings, build_embeddings, build_index, open_retriever
+from bot.retrieval import (
+    LOCAL_MODEL_NAME,
+    Filters,
+    LocalE5Embeddings,
+    build_embeddings,
+    build_index,
+    open_retriever,
+)
 from tests.servers.openai_compatible import FakeOpenAI
 from tests.support import make_settings
 

@@ -7,7 +7,14 @@ import dataclasses
 import pytest
 
 from bot.domain import LANGUAGES
-from bot.language import CONTENT_LANGUAGES, SUPPORTED, Detection, Priors, detect, normalise_code
+from bot.language import (
+    CONTENT_LANGUAGES,
+    SUPPORTED,
+    Detection,
+    Priors,
+    detect,
+    normalise_code,
+)
 
 
 @pytest.mark.parametrize(
