@@ -28,6 +28,8 @@ WELL_KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "OPENAI_API_KEY": ("llm", "api_key"),
     "OPENAI_BASE_URL": ("llm", "base_url"),
     "CHROMA_URL": ("retrieval", "chroma_url"),
+    "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
+    "TELEGRAM_BASE_URL": ("telegram", "base_url"),
 }
 
 
@@ -83,6 +85,14 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(default=60, ge=1)
 
 
+class TelegramSettings(BaseModel):
+    """The Telegram front end; without a token the bot offers the terminal chat instead."""
+
+    token: SecretStr | None = None
+    base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot
+    concurrent_updates: int = Field(default=64, ge=1)  # chats never wait for each other's model calls
+
+
 class PipelineSettings(BaseModel):
     """How questions become answers."""
 
@@ -127,6 +137,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     pipeline: PipelineSettings = PipelineSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -87,6 +87,16 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """What a user told us about themselves; every field is optional and changeable."""
+
+    user_id: str
+    lang: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     """What a user asked, with what we know of them. Built by the terminal chat, the Telegram
     layer and the evaluation harness alike."""

@@ -16,7 +16,7 @@ from bot.llm import ChatClient
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, open_retriever
-from bot.storage import ConversationStore, open_db
+from bot.storage import ConversationStore, ProfileStore, open_db
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Services:
     prompts: Prompts
     db: aiosqlite.Connection
     pipeline: Pipeline
+    profiles: ProfileStore
 
     @classmethod
     async def open(cls, settings: Settings, retriever: HybridRetriever | None = None) -> Services:
@@ -50,7 +51,7 @@ class Services:
             chat=chat,
             utility=utility,
         )
-        return cls(settings=settings, retriever=retriever, prompts=prompts, db=db, pipeline=pipeline)
+        return cls(settings=settings, retriever=retriever, prompts=prompts, db=db, pipeline=pipeline, profiles=ProfileStore(db))
 
     async def close(self) -> None:
         await self.db.close()

@@ -1,4 +1,4 @@
-"""`greenbot ask` (one question) and `greenbot chat` (a conversation in the terminal)."""
+"""`greenbot ask` (one question), `greenbot chat` (the terminal) and `greenbot run` (Telegram)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,24 @@ from bot.cli.app import app, settings_of
 from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, LANGUAGES, Answer, Question, answer_as_dict
 from bot.errors import IndexNotBuilt
-from bot.retrieval import build_embeddings, build_index
+from bot.retrieval import build_embeddings, build_index, open_client, open_collection
 from bot.services import Services
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index when there is none yet for the configured embedding model."""
+    embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+    try:
+        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
+    except IndexNotBuilt:
+        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
+        build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
 
 
 async def open_services(settings: Settings) -> Services:
     """Open the services, building the index first when there is none yet."""
-    try:
-        return await Services.open(settings)
-    except IndexNotBuilt:
-        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
-        embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
-        await asyncio.to_thread(build_index, settings, embeddings, model_name, progress=sys.stderr.isatty())
-        return await Services.open(settings)
+    await asyncio.to_thread(ensure_index, settings)
+    return await Services.open(settings)
 
 
 @app.command("ask")
@@ -57,6 +62,22 @@ def ask(
 def chat(ctx: typer.Context) -> None:
     """Chat with GreenGuide in the terminal. /lang xx, /country XX, /quit."""
     asyncio.run(_chat(settings_of(ctx)))
+
+
+@app.command("run")
+def run(ctx: typer.Context) -> None:
+    """Run the Telegram bot (long polling); without TELEGRAM_BOT_TOKEN, the terminal chat."""
+    settings = settings_of(ctx)
+    if settings.telegram.token is None:
+        typer.echo("TELEGRAM_BOT_TOKEN is not set, so the Telegram bot cannot start. Opening the terminal chat instead.", err=True)
+        asyncio.run(_chat(settings))
+        return
+    from telegram import Update  # only this command needs the Telegram layer
+
+    from bot.tg import build_application
+
+    ensure_index(settings)
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def _chat(settings: Settings) -> None:

@@ -3,5 +3,6 @@
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_db
 from bot.storage.migrations import MIGRATIONS, migrate
+from bot.storage.profiles import ProfileStore
 
-__all__ = ["MIGRATIONS", "ConversationStore", "migrate", "open_db"]
+__all__ = ["MIGRATIONS", "ConversationStore", "ProfileStore", "migrate", "open_db"]

@@ -31,7 +31,39 @@ async def m001_conversation_turns(db: aiosqlite.Connection) -> None:
     await db.execute("CREATE INDEX turns_by_user ON turns (user_id, id)")
 
 
-MIGRATIONS: list[Migration] = [m001_conversation_turns]
+async def m002_profiles_and_feedback(db: aiosqlite.Connection) -> None:
+    await db.execute(
+        """
+        CREATE TABLE profiles (
+            user_id TEXT PRIMARY KEY,
+            lang TEXT,
+            country TEXT,
+            sector TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+    )
+    await db.execute(
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            source_ids TEXT NOT NULL DEFAULT '[]',
+            rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+            reason TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+    )
+    await db.execute("CREATE INDEX feedback_by_user ON feedback (user_id)")
+
+
+MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback]
 
 
 async def migrate(db: aiosqlite.Connection) -> list[str]:

@@ -48,3 +48,9 @@ def test_chat_keeps_history_and_language(env: dict[str, str]) -> None:
     assert "language set to vi" in result.stdout
     assert "Câu trả lời ngoại tuyến" in result.stdout or "offline, vi" in result.stdout
     assert result.stdout.count("(offline, vi") + result.stdout.count("(refusal, vi") == 2
+
+
+def test_run_without_a_token_says_so_and_opens_the_chat(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["run"], env=env, input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "Commands: /lang" in result.stdout

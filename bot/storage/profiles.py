@@ -1,0 +1,47 @@
+"""User profiles (language, country, sector) and everything stored about a user."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import aiosqlite
+
+from bot.domain import Profile
+
+_USER_TABLES = ("profiles", "turns", "feedback")
+
+
+class ProfileStore:
+    """Reads and writes profiles; exports and forgets all of a user's rows."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def get(self, user_id: str) -> Profile:
+        """The user's profile, empty if they never set anything."""
+        async with self._db.execute("SELECT lang, country, sector FROM profiles WHERE user_id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        return Profile(user_id, *row) if row else Profile(user_id)
+
+    async def update(self, user_id: str, **fields: str | None) -> Profile:
+        """Set some of lang, country and sector; the others keep their value."""
+        profile = dataclasses.replace(await self.get(user_id), **fields)  # type: ignore[arg-type]  # fields are lang/country/sector
+        await self._db.execute(
+            """
+            INSERT INTO profiles (user_id, lang, country, sector) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, country = excluded.country,
+                sector = excluded.sector, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            """,
+            (user_id, profile.lang, profile.country, profile.sector),
+        )
+        await self._db.commit()
+        return profile
+
+    async def forget(self, user_id: str) -> int:
+        """Delete every row about the user (profile, conversation, feedback); return how many."""
+        deleted = 0
+        for table in _USER_TABLES:
+            cursor = await self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 (fixed names)
+            deleted += cursor.rowcount
+        await self._db.commit()
+        return deleted

@@ -1,0 +1,139 @@
+"""A small fake Telegram Bot API server for end-to-end tests of the real PTB Application.
+
+Tests push updates (text, button taps, photos) into a queue that getUpdates serves; every
+call the bot makes is recorded; the next call of a method can be made to fail (429 with
+retry_after, 400 "can't parse entities", 502).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT = {"id": 4242, "is_bot": True, "first_name": "GreenGuide", "username": "greenguide_test_bot",
+       "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+class FakeBotAPI:
+    """State shared between a test and the server thread."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
+
+    # --- what tests do -------------------------------------------------------------------
+
+    def push_text(self, text: str, *, user_id: int = 1, chat_id: int | None = None, language_code: str | None = "en") -> int:
+        message = self._message(text=text, user_id=user_id, chat_id=chat_id, language_code=language_code)
+        if text.startswith("/"):  # Telegram marks commands with an entity
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._push({"message": message})
+
+    def push_photo(self, *, user_id: int = 1, language_code: str | None = "en") -> int:
+        photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+        return self._push({"message": self._message(user_id=user_id, language_code=language_code, photo=photo)})
+
+    def push_callback(self, data: str, *, user_id: int = 1, language_code: str | None = "en") -> int:
+        message = self._message(text="(buttons)", user_id=user_id, language_code=language_code)
+        message["from"] = BOT
+        query = {"id": str(next(self._ids)), "from": _user(user_id, language_code), "chat_instance": "ci", "data": data, "message": message}
+        return self._push({"callback_query": query})
+
+    def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None) -> None:
+        self._failures.setdefault(method, []).append((status, description, retry_after))
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    async def wait_for(self, count: int, method: str = "sendMessage", timeout_s: float = 30.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout_s
+        while len(self.sent(method)) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(self.sent(method))} {method} calls, expected {count}; last calls: {self.calls[-5:]}")
+            await asyncio.sleep(0.02)
+        return self.sent(method)
+
+    # --- the server ----------------------------------------------------------------------
+
+    def _push(self, payload: dict[str, Any]) -> int:
+        update_id = next(self._ids)
+        self._updates.append({"update_id": update_id, **payload})
+        return update_id
+
+    def _message(self, *, user_id: int, chat_id: int | None = None, language_code: str | None = "en", **content: Any) -> dict[str, Any]:
+        chat = {"id": chat_id or user_id, "type": "private" if chat_id in (None, user_id) else "group"}
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": _user(user_id, language_code), **content}
+
+    async def _handle(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        params = await _params(request)
+        if method != "getUpdates":  # polls are noise
+            self.calls.append(Call(method, params))
+        failures = self._failures.get(method)
+        if failures:
+            status, description, retry_after = failures.pop(0)
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return JSONResponse(body, status_code=status)
+        return JSONResponse({"ok": True, "result": await self._result(method, params)})
+
+    async def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.2)
+            while True:
+                pending = [u for u in self._updates if u["update_id"] >= offset]
+                if pending or time.monotonic() >= deadline:
+                    return pending
+                await asyncio.sleep(0.01)
+        if method in ("sendMessage", "editMessageText", "sendDocument"):
+            chat_id = int(params.get("chat_id") or 1)
+            return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+                    "from": BOT, "text": params.get("text", "")}
+        return True  # sendChatAction, answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands, …
+
+
+def _user(user_id: int, language_code: str | None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+    if language_code:
+        user["language_code"] = language_code
+    return user
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """PTB sends form fields whose complex values are JSON-encoded, or a JSON body."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return dict(await request.json())
+    form = await request.form()
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        if not isinstance(value, str):
+            params[key] = {"filename": value.filename}
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
