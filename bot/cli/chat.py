@@ -7,29 +7,38 @@ import json
 import sys
 
 import typer
+from langchain_core.embeddings import Embeddings
 
 from bot.cli.app import app, settings_of
 from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, LANGUAGES, Answer, Question, answer_as_dict
 from bot.errors import IndexNotBuilt
-from bot.retrieval import build_embeddings, build_index, open_client, open_collection
+from bot.retrieval import (
+    build_embeddings,
+    build_index,
+    open_client,
+    open_collection,
+    open_retriever,
+)
 from bot.services import Services
 
 
-def ensure_index(settings: Settings) -> None:
-    """Build the index when there is none yet for the configured embedding model."""
+def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
+    """Build the index when there is none yet; return the embeddings loaded to check it."""
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     try:
         open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
     except IndexNotBuilt:
         typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
         build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
+    return embeddings, model_name
 
 
 async def open_services(settings: Settings) -> Services:
     """Open the services, building the index first when there is none yet."""
-    await asyncio.to_thread(ensure_index, settings)
-    return await Services.open(settings)
+    embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
+    retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
+    return await Services.open(settings, retriever=retriever)
 
 
 @app.command("ask")
