@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ QUESTIONS = yaml.safe_load((ROOT / "tests" / "data" / "retrieval_questions.yaml"
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def time_queries(retriever: HybridRetriever, rounds: int = 200) -> tuple[float, float]:

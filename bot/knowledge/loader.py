@@ -21,7 +21,7 @@ from bot.knowledge.schema import FrontMatter
 logger = logging.getLogger(__name__)
 
 TOPICS_FILE = "topics.yaml"
-_FRONT_MATTER = frontmatter.YAMLHandler()
+_FRONT_MATTER = frontmatter.default_handlers.YAMLHandler()
 
 
 @dataclass(frozen=True)

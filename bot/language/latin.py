@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from bot.language.markers import count_markers
 
