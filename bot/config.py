@@ -10,15 +10,17 @@ The command line loads `Settings()` once and passes each component only its own 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -30,6 +32,7 @@ WELL_KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "CHROMA_URL": ("retrieval", "chroma_url"),
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
     "TELEGRAM_BASE_URL": ("telegram", "base_url"),
+    "ADMIN_USER_IDS": ("telegram", "admin_user_ids"),
 }
 
 
@@ -50,6 +53,7 @@ class LLMSettings(BaseModel):
     answer_model: str = "gpt-4o-mini"
     utility_model: str | None = None  # condensing and query translation; defaults to answer_model
     embedding_model: str = "text-embedding-3-small"
+    transcription_model: str | None = None  # e.g. "whisper-1": voice notes are transcribed when set
     temperature: float = Field(default=0.1, ge=0, le=2)
     timeout_s: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=2, ge=0)
@@ -86,11 +90,43 @@ class RetrievalSettings(BaseModel):
 
 
 class TelegramSettings(BaseModel):
-    """The Telegram front end; without a token the bot offers the terminal chat instead."""
+    """The Telegram front end; without a token the bot offers the terminal chat instead.
+
+    With `webhook_url` set the bot receives updates by webhook (Telegram calls
+    `webhook_url`, which a proxy forwards to `webhook_listen:webhook_port`); otherwise it polls.
+    """
 
     token: SecretStr | None = None
     base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot
-    concurrent_updates: int = Field(default=64, ge=1)  # chats never wait for each other's model calls
+    concurrent_updates: int = Field(default=256, ge=1)  # chats never wait for each other's model calls
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # may use /stats and /reload; env: "123,456"
+    flood_limit_per_s: float = Field(default=30, ge=0)  # outgoing messages a second (Telegram's limit); 0: no limit
+    questions_per_minute: int = Field(default=10, ge=1)
+    questions_per_day: int = Field(default=100, ge=1)
+    webhook_url: str | None = None  # public HTTPS URL, e.g. https://bot.example.org/telegram
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None  # required with webhook_url; Telegram sends it in every request
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """Accept "123, 456" as well as a JSON list."""
+        if isinstance(value, str):
+            return json.loads(value) if value.strip().startswith("[") else [p for p in value.replace(" ", "").split(",") if p]
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> TelegramSettings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("webhook_url needs webhook_secret (letters, digits, _ and -, 1 to 256 characters)")
+        return self
+
+
+class StorageSettings(BaseModel):
+    """What the bot keeps about users, and for how long."""
+
+    retention_days: int = Field(default=90, ge=1)  # conversation turns; profiles and feedback stay until /forget
 
 
 class PipelineSettings(BaseModel):
@@ -138,6 +174,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     pipeline: PipelineSettings = PipelineSettings()
     telegram: TelegramSettings = TelegramSettings()
+    storage: StorageSettings = StorageSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -29,6 +29,9 @@ ASEAN_COUNTRIES: dict[str, str] = {
 }
 ALL_ASEAN = "asean"
 
+# Business sectors a profile may name; their labels are interface strings `sector_<id>`.
+SECTORS: tuple[str, ...] = ("food", "retail", "garments", "agriculture", "manufacturing", "tourism", "services", "other")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -143,6 +146,7 @@ class Answer:
     removed_citations: list[int] = field(default_factory=list)
     flagged_no_citation: bool = False
     standalone_question: str = ""
+    turn_id: int | None = None  # the stored exchange, which feedback refers to; None if not stored
 
 
 def answer_as_dict(answer: Answer) -> dict[str, object]:

@@ -15,7 +15,7 @@ import frontmatter
 import jinja2
 import jinja2.meta
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bot.errors import PromptError
 
@@ -31,6 +31,15 @@ class PromptMeta(BaseModel):
     variables: list[str]
 
 
+class SuggestedTopic(BaseModel):
+    """A topic button of /topics and the questions it offers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    questions: list[str] = Field(min_length=3, max_length=5)
+
+
 class Prompts:
     """Every template and interface string, validated once at start-up."""
 
@@ -43,6 +52,7 @@ class Prompts:
         for path in sorted(folder.glob("*.md")):
             self._load_template(path)
         self._messages = _load_messages(folder / "messages")
+        self._topics = _load_topics(folder / "topics")
 
     def _load_template(self, path: Path) -> None:
         try:
@@ -73,6 +83,10 @@ class Prompts:
             raise PromptError(f"no interface string {key!r}")
         return text.format(**values) if values else text
 
+    def topics(self, lang: str) -> dict[str, SuggestedTopic]:
+        """The /topics suggestions in `lang` (English where it has none), by topic id, in order."""
+        return self._topics.get(lang) or self._topics[FALLBACK_LANG]
+
     @property
     def languages(self) -> tuple[str, ...]:
         """Languages that have an interface-strings file."""
@@ -101,3 +115,27 @@ def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
                 f"(missing {sorted(keys - set(strings))}, unknown {sorted(set(strings) - keys)})"
             )
     return messages
+
+
+_TOPIC_FILE = TypeAdapter(dict[str, SuggestedTopic])
+
+
+def _load_topics(folder: Path) -> dict[str, dict[str, SuggestedTopic]]:
+    """topics/<lang>.yaml → {lang: {topic id: SuggestedTopic}}; every file lists English's topics in its order."""
+    english = folder / f"{FALLBACK_LANG}.yaml"
+    if not english.is_file():
+        raise PromptError(f"{english}: missing; it defines the /topics suggestions")
+    topics: dict[str, dict[str, SuggestedTopic]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            topics[path.stem] = _TOPIC_FILE.validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, UnicodeDecodeError, ValidationError) as exc:
+            raise PromptError(f"{path}: {exc}") from exc
+    order = list(topics[FALLBACK_LANG])
+    for lang, by_id in topics.items():
+        if list(by_id) != order:
+            raise PromptError(f"{folder / lang}.yaml: topics must be those of {FALLBACK_LANG}.yaml, in the same order")
+        for topic_id, topic in by_id.items():
+            if len(topic.questions) != len(topics[FALLBACK_LANG][topic_id].questions):
+                raise PromptError(f"{folder / lang}.yaml: {topic_id} must have as many questions as in {FALLBACK_LANG}.yaml")
+    return topics

@@ -7,16 +7,16 @@ Telegram bot and the evaluation harness get what they need from here.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiosqlite
 
 from bot.config import Settings
-from bot.llm import ChatClient
+from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
-from bot.retrieval import HybridRetriever, open_retriever
-from bot.storage import ConversationStore, ProfileStore, open_db
+from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
+from bot.storage import ConversationStore, FeedbackStore, ProfileStore, open_db
 
 
 @dataclass
@@ -28,7 +28,11 @@ class Services:
     prompts: Prompts
     db: aiosqlite.Connection
     pipeline: Pipeline
+    conversations: ConversationStore
     profiles: ProfileStore
+    feedback: FeedbackStore
+    transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
+    _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def open(cls, settings: Settings, retriever: HybridRetriever | None = None) -> Services:
@@ -37,21 +41,48 @@ class Services:
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
         db = await open_db(settings.database_path)
-        chat = utility = None
-        if settings.llm.configured:
-            chat = ChatClient(settings.llm)
-            if settings.llm.utility_model:
-                utility = ChatClient(settings.llm, settings.llm.utility_model)
+        conversations = ConversationStore(db, settings.storage.retention_days)
+        await conversations.purge()
+        llm = settings.llm
+        chat = ChatClient(llm) if llm.configured else None
+        utility = ChatClient(llm, llm.utility_model) if llm.configured and llm.utility_model else None
         pipeline = Pipeline(
             retriever=retriever,
             prompts=prompts,
-            store=ConversationStore(db),
+            store=conversations,
             settings=settings.pipeline,
-            llm_settings=settings.llm,
+            llm_settings=llm,
             chat=chat,
             utility=utility,
         )
-        return cls(settings=settings, retriever=retriever, prompts=prompts, db=db, pipeline=pipeline, profiles=ProfileStore(db))
+        return cls(
+            settings=settings,
+            retriever=retriever,
+            prompts=prompts,
+            db=db,
+            pipeline=pipeline,
+            conversations=conversations,
+            profiles=ProfileStore(db),
+            feedback=FeedbackStore(db),
+            transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
+        )
+
+    @property
+    def reindexing(self) -> bool:
+        """True while `reindex` runs."""
+        return self._reindexing.locked()
+
+    async def reindex(self) -> IndexReport:
+        """Re-index the knowledge folder off the event loop, then swap in the new snapshot.
+
+        Questions keep being answered from the old snapshot until the swap; one re-index at a time.
+        """
+        async with self._reindexing:
+            report = await asyncio.to_thread(build_index, self.settings, self.retriever.embeddings, self.retriever.model_name)
+            await asyncio.to_thread(self.retriever.reload)
+        return report
 
     async def close(self) -> None:
+        if self.transcriber is not None:
+            await self.transcriber.aclose()
         await self.db.close()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 
 import typer
+from langchain_core.embeddings import Embeddings
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, IndexNotBuilt
+from bot.retrieval import build_embeddings, build_index, open_client, open_collection, open_retriever
+from bot.services import Services
 
 app = typer.Typer(
     help="GreenGuide: green-transition guidance for MSMEs, on Telegram and the terminal.",
@@ -18,6 +23,8 @@ app = typer.Typer(
 )
 knowledge_app = typer.Typer(help="Work with the knowledge folder.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
+feedback_app = typer.Typer(help="Users' 👍/👎 on answers.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 
 @app.callback()
@@ -43,3 +50,21 @@ def settings_of(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
+
+
+def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
+    """Build the index when there is none yet; return the embeddings loaded to check it."""
+    embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
+    try:
+        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
+    except IndexNotBuilt:
+        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
+        build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
+    return embeddings, model_name
+
+
+async def open_services(settings: Settings) -> Services:
+    """Open the services, building the index first when there is none yet."""
+    embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
+    retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
+    return await Services.open(settings, retriever=retriever)

@@ -1,44 +1,15 @@
-"""`greenbot ask` (one question), `greenbot chat` (the terminal) and `greenbot run` (Telegram)."""
+"""`greenbot ask` (one question) and `greenbot chat` (the terminal), both over Pipeline.answer."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
 
 import typer
-from langchain_core.embeddings import Embeddings
 
-from bot.cli.app import app, settings_of
+from bot.cli.app import app, open_services, settings_of
 from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, LANGUAGES, Answer, Question, answer_as_dict
-from bot.errors import IndexNotBuilt
-from bot.retrieval import (
-    build_embeddings,
-    build_index,
-    open_client,
-    open_collection,
-    open_retriever,
-)
-from bot.services import Services
-
-
-def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
-    """Build the index when there is none yet; return the embeddings loaded to check it."""
-    embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
-    try:
-        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
-    except IndexNotBuilt:
-        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
-        build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
-    return embeddings, model_name
-
-
-async def open_services(settings: Settings) -> Services:
-    """Open the services, building the index first when there is none yet."""
-    embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
-    retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
-    return await Services.open(settings, retriever=retriever)
 
 
 @app.command("ask")
@@ -70,26 +41,11 @@ def ask(
 @app.command("chat")
 def chat(ctx: typer.Context) -> None:
     """Chat with GreenGuide in the terminal. /lang xx, /country XX, /quit."""
-    asyncio.run(_chat(settings_of(ctx)))
+    asyncio.run(chat_loop(settings_of(ctx)))
 
 
-@app.command("run")
-def run(ctx: typer.Context) -> None:
-    """Run the Telegram bot (long polling); without TELEGRAM_BOT_TOKEN, the terminal chat."""
-    settings = settings_of(ctx)
-    if settings.telegram.token is None:
-        typer.echo("TELEGRAM_BOT_TOKEN is not set, so the Telegram bot cannot start. Opening the terminal chat instead.", err=True)
-        asyncio.run(_chat(settings))
-        return
-    from telegram import Update  # only this command needs the Telegram layer
-
-    from bot.tg import build_application
-
-    ensure_index(settings)
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
-
-
-async def _chat(settings: Settings) -> None:
+async def chat_loop(settings: Settings) -> None:
+    """The terminal chat: one question per line, with history, until /quit or end of input."""
     services = await open_services(settings)
     lang: str | None = None
     country: str | None = None

@@ -2,8 +2,7 @@
 
 LangChain's `ChatOpenAI` carries the call; the openai client under it retries 429 and 5xx
 answers and timeouts with exponential backoff, honouring `Retry-After`. What still fails
-after the retries is translated into our own `LLMError` types here, so no other package
-needs to know the SDK's exceptions.
+after the retries becomes one of our own `LLMError` types (llm/errors.py).
 """
 
 from __future__ import annotations
@@ -12,13 +11,12 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
-import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
-from bot.errors import LLMError, LLMRateLimited, LLMTimeout
+from bot.llm.errors import translated_errors
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +51,8 @@ class ChatClient:
 
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
-        try:
+        with translated_errors(self.model):
             reply = await self._chat.ainvoke([_MESSAGE_TYPES[role](content=text) for role, text in messages])
-        except openai.APITimeoutError as exc:
-            raise LLMTimeout(f"{self.model} did not answer in time") from exc
-        except openai.RateLimitError as exc:
-            raise LLMRateLimited(f"{self.model} is rate-limited: {exc.message}") from exc
-        except openai.APIError as exc:
-            raise LLMError(f"{self.model} failed: {exc.message}") from exc
         usage = reply.usage_metadata or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
         return Completion(
             text=str(reply.content).strip(),

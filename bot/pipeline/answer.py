@@ -62,7 +62,7 @@ class ChatModel(Protocol):
 
 
 class ConversationStore(Protocol):
-    async def save_turn(self, user_id: str, turn: Turn, mode: str, source_ids: list[str]) -> None: ...
+    async def save_turn(self, user_id: str, turn: Turn, mode: str, sources: list[CitedSource], refusal_reason: str | None = None) -> int: ...
 
     async def recent_turns(self, user_id: str, limit: int) -> tuple[Turn, ...]: ...
 
@@ -258,7 +258,7 @@ class Pipeline:
 
     async def _save(self, question: Question, answer: Answer) -> None:
         turn = Turn(question=question.text, answer=answer.text, lang=answer.language, topic_query=answer.standalone_question)
-        await self._store.save_turn(question.user_id, turn, answer.mode, [s.id for s in answer.sources])
+        answer.turn_id = await self._store.save_turn(question.user_id, turn, answer.mode, answer.sources, answer.refusal_reason)
 
 
 # --- helpers ---------------------------------------------------------------------------------

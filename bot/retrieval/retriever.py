@@ -27,7 +27,7 @@ from bot.domain import ALL_ASEAN, Chunk, ScoredChunk
 from bot.retrieval.chunking import chunk_from_record, country_flag, topic_flag
 from bot.retrieval.embeddings import build_embeddings
 from bot.retrieval.lexical import LexicalIndex, tokenize
-from bot.retrieval.store import all_records, open_client, open_collection
+from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,16 @@ class HybridRetriever:
         self._embeddings = embeddings
         self._settings = settings
         self._snapshot = _Snapshot(collection)
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The model queries are embedded with; re-indexing must use the same."""
+        return self._embeddings
+
+    @property
+    def model_name(self) -> str:
+        """The embedding model the collection was built with."""
+        return str((self._collection.metadata or {})[MODEL_KEY])
 
     @property
     def size(self) -> int:

@@ -2,7 +2,9 @@
 
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_db
+from bot.storage.feedback import REASONS, FeedbackStore, Rating
 from bot.storage.migrations import MIGRATIONS, migrate
 from bot.storage.profiles import ProfileStore
+from bot.storage.stats import Usage, usage
 
-__all__ = ["MIGRATIONS", "ConversationStore", "ProfileStore", "migrate", "open_db"]
+__all__ = ["MIGRATIONS", "REASONS", "ConversationStore", "FeedbackStore", "ProfileStore", "Rating", "Usage", "migrate", "open_db", "usage"]

@@ -63,7 +63,17 @@ async def m002_profiles_and_feedback(db: aiosqlite.Connection) -> None:
     await db.execute("CREATE INDEX feedback_by_user ON feedback (user_id)")
 
 
-MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback]
+async def m003_turn_sources_and_feedback_link(db: aiosqlite.Connection) -> None:
+    """Turns keep their cited sources (for /sources); feedback points at the turn it rates."""
+    await db.execute("ALTER TABLE turns ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'")
+    await db.execute("ALTER TABLE turns ADD COLUMN refusal_reason TEXT")
+    await db.execute("CREATE INDEX turns_by_time ON turns (created_at)")
+    await db.execute("ALTER TABLE feedback ADD COLUMN turn_id INTEGER")
+    await db.execute("CREATE UNIQUE INDEX feedback_once_per_turn ON feedback (user_id, turn_id)")
+    await db.execute("CREATE INDEX feedback_by_time ON feedback (created_at)")
+
+
+MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback, m003_turn_sources_and_feedback_link]
 
 
 async def migrate(db: aiosqlite.Connection) -> list[str]:

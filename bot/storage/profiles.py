@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import aiosqlite
 
@@ -37,11 +38,20 @@ class ProfileStore:
         await self._db.commit()
         return profile
 
+    async def export(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row about the user, table by table (`/mydata`)."""
+        data: dict[str, list[dict[str, Any]]] = {}
+        for table in _USER_TABLES:
+            async with self._db.execute(f"SELECT * FROM {table} WHERE user_id = ? ORDER BY rowid", (user_id,)) as cursor:
+                names = [column[0] for column in cursor.description]
+                data[table] = [dict(zip(names, row, strict=True)) async for row in cursor]
+        return data
+
     async def forget(self, user_id: str) -> int:
         """Delete every row about the user (profile, conversation, feedback); return how many."""
         deleted = 0
         for table in _USER_TABLES:
-            cursor = await self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 (fixed names)
+            cursor = await self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             deleted += cursor.rowcount
         await self._db.commit()
         return deleted

@@ -1,6 +1,6 @@
-"""The Telegram layer: the only package that imports `telegram`. It translates between
-Telegram updates and the pipeline, and knows nothing of retrieval or models."""
+"""The Telegram front end: the only package that imports `telegram`."""
 
 from bot.tg.app import build_application
+from bot.tg.serve import serve
 
-__all__ = ["build_application"]
+__all__ = ["build_application", "serve"]

@@ -1,16 +1,17 @@
 """build_application(): the python-telegram-bot Application with every handler registered.
 
-The routing table reads top to bottom here; the handlers live in handlers.py.
+The routing table reads top to bottom here; the handlers live in the modules named after what
+they do (onboarding, questions, feedback, account, admin, errors).
 """
 
 from __future__ import annotations
 
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -18,42 +19,64 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.services import Services
-from bot.tg import handlers
+from bot.tg import account, admin, feedback, keyboards, onboarding, questions
+from bot.tg.context import BotApplication, BotContext
+from bot.tg.errors import error_handler, unknown_command
+from bot.tg.limits import QuestionLimits
+from bot.tg.logs import LoggedUpdateProcessor
 
-UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.VOICE | filters.AUDIO | filters.VIDEO
+UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
 
 
-def build_application(settings: Settings, services: Services | None = None) -> Application:
-    """The bot for `settings.telegram`. Given `services` are used as they are (the caller owns
-    them); otherwise the bot opens its own at start and closes them at shutdown."""
+def build_application(settings: Settings, services: Services) -> BotApplication:
+    """The bot for `settings.telegram`, answering through `services` (the caller opens and closes them)."""
     telegram = settings.telegram
     if telegram.token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    token = telegram.token.get_secret_value()
     builder = (
         ApplicationBuilder()
-        .token(telegram.token.get_secret_value())
-        .rate_limiter(AIORateLimiter(max_retries=3))  # outgoing flood control; retries after RetryAfter
-        .concurrent_updates(telegram.concurrent_updates)
+        .token(token)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(AIORateLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
+        .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode()))
     )
     if telegram.base_url:
         builder = builder.base_url(telegram.base_url).base_file_url(telegram.base_url.replace("/bot", "/file/bot"))
+    if telegram.webhook_url:
+        builder = builder.updater(None)  # updates arrive through tg/webhook.py
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day)
 
-    async def open_services(application: Application) -> None:
-        application.bot_data["services"] = await Services.open(settings)
-
-    async def close_services(application: Application) -> None:
-        await application.bot_data["services"].close()
-
-    if services is None:  # run_polling and run_webhook call these around the bot's life
-        builder = builder.post_init(open_services).post_shutdown(close_services)
-    application = builder.build()
-    if services is not None:
-        application.bot_data["services"] = services
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("lang", handlers.lang_command))
-    application.add_handler(CallbackQueryHandler(handlers.language_chosen, pattern=f"^{handlers.LANG_CALLBACK}"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
-    application.add_handler(MessageHandler(UNSUPPORTED, handlers.unsupported))
-    application.add_error_handler(handlers.error_handler)
+    admins = filters.User(user_id=telegram.admin_user_ids)
+    application.add_handlers(
+        [
+            CommandHandler("start", onboarding.start),
+            CommandHandler("lang", onboarding.lang_command),
+            CommandHandler("profile", onboarding.profile_command),
+            CommandHandler("topics", questions.topics_command),
+            CommandHandler("sources", questions.sources_command),
+            CommandHandler("help", account.help_command),
+            CommandHandler("privacy", account.privacy_command),
+            CommandHandler("mydata", account.mydata_command),
+            CommandHandler("forget", account.forget_command),
+            CommandHandler("stats", admin.stats_command, filters=admins),
+            CommandHandler("reload", admin.reload_command, filters=admins),
+            MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+            CallbackQueryHandler(onboarding.language_chosen, pattern=f"^{keyboards.LANG}:"),
+            CallbackQueryHandler(onboarding.country_chosen, pattern=f"^{keyboards.COUNTRY}:"),
+            CallbackQueryHandler(onboarding.sector_chosen, pattern=f"^{keyboards.SECTOR}:"),
+            CallbackQueryHandler(onboarding.profile_chosen, pattern=f"^{keyboards.PROFILE}:"),
+            CallbackQueryHandler(questions.topic_chosen, pattern=f"^{keyboards.TOPIC}:"),
+            CallbackQueryHandler(questions.suggestion_chosen, pattern=f"^{keyboards.ASK}:"),
+            CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
+            CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
+            CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, questions.text_message),
+            MessageHandler(filters.VOICE, questions.voice_message),
+            MessageHandler(UNSUPPORTED, questions.unsupported),
+        ]
+    )
+    application.add_error_handler(error_handler)
     return application
-

@@ -1,6 +1,6 @@
 """Answer → Telegram messages: escaped HTML, numbered source links, split under 4096 characters.
 
-Every piece of text is escaped; the only tags are our own <b> and <a>, and a message is cut
+Every piece of text is escaped; the only tags are our own <b>, <i> and <a>, and a message is cut
 only between blocks (paragraphs, source lines) or, for an over-long paragraph, between
 sentences or words before escaping, so no tag or entity is ever cut. Each part keeps a plain
 twin, sent instead if Telegram rejects the formatting.
@@ -12,9 +12,10 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.domain import ALL_ASEAN, Answer
+from bot.domain import ALL_ASEAN, Answer, CitedSource
 
 TELEGRAM_LIMIT = 4096
+SNIPPET_CHARS = 240
 _SENTENCE = re.compile(r"(?<=[.!?។။])\s+")
 
 
@@ -36,14 +37,38 @@ def render_answer(answer: Answer, sources_heading: str, applies_to: str, limit: 
     """The messages that carry `answer`: its paragraphs, then its numbered sources."""
     blocks = [_text_block(p) for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
     if answer.sources:
-        blocks.append(_Block(f"<b>{html.escape(sources_heading)}</b>", sources_heading))
-        for source in answer.sources:
-            where = f" — {applies_to}: {', '.join(source.countries)}" if ALL_ASEAN not in source.countries else ""
-            when = f" ({source.date})" if source.date and source.date != "n.d." else ""
-            title = html.escape(source.title)
-            link = f'<a href="{html.escape(source.url, quote=True)}">{title}</a>' if source.url else title
-            blocks.append(_Block(f"{source.number}. {link}{html.escape(where + when)}", f"{source.number}. {source.title}{where}{when} {source.url}".rstrip()))
+        blocks += _source_blocks(answer.sources, sources_heading, applies_to)
     return _pack(blocks, limit)
+
+
+def render_sources(sources: list[CitedSource], heading: str, applies_to: str, limit: int = TELEGRAM_LIMIT) -> list[Part]:
+    """/sources: the numbered sources again, each followed by a short snippet of what it says."""
+    return _pack(_source_blocks(sources, heading, applies_to, with_snippets=True), limit)
+
+
+def _source_blocks(sources: list[CitedSource], heading: str, applies_to: str, *, with_snippets: bool = False) -> list[_Block]:
+    """The heading, then one block per source: number, linked title, where it applies, its date."""
+    blocks = [_Block(f"<b>{html.escape(heading)}</b>", heading)]
+    for source in sources:
+        where = f" — {applies_to}: {', '.join(source.countries)}" if ALL_ASEAN not in source.countries else ""
+        when = f" ({source.date})" if source.date and source.date != "n.d." else ""
+        title = html.escape(source.title)
+        link = f'<a href="{html.escape(source.url, quote=True)}">{title}</a>' if source.url else title
+        block = _Block(f"{source.number}. {link}{html.escape(where + when)}", f"{source.number}. {source.title}{where}{when} {source.url}".rstrip())
+        if with_snippets and source.snippet:
+            snippet = _shorten(source.snippet)
+            block = _Block(f"{block.html}\n<i>{html.escape(snippet)}</i>", f"{block.plain}\n{snippet}")
+        blocks.append(block)
+    return blocks
+
+
+def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """At most `limit` characters of one line, cut at a word where there is one."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return f"{cut}…"
 
 
 def render_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[Part]:

@@ -1,8 +1,11 @@
 """A small fake Telegram Bot API server for end-to-end tests of the real PTB Application.
 
-Tests push updates (text, button taps, photos) into a queue that getUpdates serves; every
-call the bot makes is recorded; the next call of a method can be made to fail (429 with
-retry_after, 400 "can't parse entities", 502).
+Tests push updates (text, button taps, photos, voice notes) into a queue that getUpdates
+serves; every call the bot makes is recorded; the next call of a method can be made to fail
+(429 with retry_after, 400 "can't parse entities", 502). getFile and the file download route
+serve a voice note. Updates can also be built without queueing them, to POST to a webhook.
+When the server runs in another process (the benchmark), /control/push queues updates and
+/control/calls lists the calls made.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ import asyncio
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "GreenGuide", "username": "greenguide_test_bot",
@@ -27,6 +30,7 @@ BOT = {"id": 4242, "is_bot": True, "first_name": "GreenGuide", "username": "gree
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 class FakeBotAPI:
@@ -38,19 +42,52 @@ class FakeBotAPI:
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
+        self.voice_bytes = b"OggS fake voice note"
+        self.app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+                Route("/control/push", self._control_push, methods=["POST"]),
+                Route("/control/calls", self._control_calls, methods=["GET"]),
+            ]
+        )
 
     # --- what tests do -------------------------------------------------------------------
 
-    def push_text(self, text: str, *, user_id: int = 1, chat_id: int | None = None, language_code: str | None = "en") -> int:
+    def push_text(self, text: str, **kwargs: Any) -> int:
+        return self._push(self.text_update(text, **kwargs))
+
+    def text_update(
+        self, text: str, *, user_id: int = 1, chat_id: int | None = None, language_code: str | None = "en", reply_to_bot: bool = False
+    ) -> dict[str, Any]:
+        """A message update as Telegram sends it: commands and @mentions marked with entities."""
         message = self._message(text=text, user_id=user_id, chat_id=chat_id, language_code=language_code)
-        if text.startswith("/"):  # Telegram marks commands with an entity
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return self._push({"message": message})
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        mention = f"@{BOT['username']}"
+        if mention in text:  # offsets in UTF-16 units, as Telegram counts them
+            entities.append({"type": "mention", "offset": len(text[: text.index(mention)].encode("utf-16-le")) // 2, "length": len(mention)})
+        if entities:
+            message["entities"] = entities
+        if reply_to_bot:
+            message["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "chat": message["chat"], "from": BOT, "text": "earlier answer"}
+        return {"update_id": next(self._ids), "message": message}
 
     def push_photo(self, *, user_id: int = 1, language_code: str | None = "en") -> int:
         photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
         return self._push({"message": self._message(user_id=user_id, language_code=language_code, photo=photo)})
+
+    def push_sticker(self, *, user_id: int = 1, language_code: str | None = "en") -> int:
+        sticker = {"file_id": "s1", "file_unique_id": "su1", "width": 512, "height": 512, "is_animated": False, "is_video": False, "type": "regular"}
+        return self._push({"message": self._message(user_id=user_id, language_code=language_code, sticker=sticker)})
+
+    def push_location(self, *, user_id: int = 1, language_code: str | None = "en") -> int:
+        return self._push({"message": self._message(user_id=user_id, language_code=language_code, location={"latitude": 10.8, "longitude": 106.7})})
+
+    def push_voice(self, *, user_id: int = 1, chat_id: int | None = None, language_code: str | None = "en") -> int:
+        voice = {"file_id": "v1", "file_unique_id": "vu1", "duration": 3, "mime_type": "audio/ogg", "file_size": len(self.voice_bytes)}
+        return self._push({"message": self._message(user_id=user_id, chat_id=chat_id, language_code=language_code, voice=voice)})
 
     def push_callback(self, data: str, *, user_id: int = 1, language_code: str | None = "en") -> int:
         message = self._message(text="(buttons)", user_id=user_id, language_code=language_code)
@@ -75,9 +112,9 @@ class FakeBotAPI:
     # --- the server ----------------------------------------------------------------------
 
     def _push(self, payload: dict[str, Any]) -> int:
-        update_id = next(self._ids)
-        self._updates.append({"update_id": update_id, **payload})
-        return update_id
+        update = payload if "update_id" in payload else {"update_id": next(self._ids), **payload}
+        self._updates.append(update)
+        return int(update["update_id"])
 
     def _message(self, *, user_id: int, chat_id: int | None = None, language_code: str | None = "en", **content: Any) -> dict[str, Any]:
         chat = {"id": chat_id or user_id, "type": "private" if chat_id in (None, user_id) else "group"}
@@ -108,11 +145,26 @@ class FakeBotAPI:
                 if pending or time.monotonic() >= deadline:
                     return pending
                 await asyncio.sleep(0.01)
+        if method == "getFile":
+            return {"file_id": params.get("file_id"), "file_unique_id": "vu1", "file_size": len(self.voice_bytes), "file_path": "voice/file_1.oga"}
         if method in ("sendMessage", "editMessageText", "sendDocument"):
             chat_id = int(params.get("chat_id") or 1)
             return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
                     "from": BOT, "text": params.get("text", "")}
-        return True  # sendChatAction, answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands, …
+        return True  # sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
+
+    async def _control_push(self, request: Request) -> JSONResponse:
+        updates = (await request.json())["updates"]
+        self._updates.extend(updates)
+        return JSONResponse({"queued": len(updates)})
+
+    async def _control_calls(self, request: Request) -> JSONResponse:
+        method = request.query_params.get("method")
+        return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.calls if method in (None, c.method)])
+
+    async def _file(self, request: Request) -> Response:
+        self.calls.append(Call("download", {"path": request.path_params["path"]}))
+        return Response(self.voice_bytes, media_type="audio/ogg")
 
 
 def _user(user_id: int, language_code: str | None) -> dict[str, Any]:
@@ -126,14 +178,14 @@ async def _params(request: Request) -> dict[str, Any]:
     """PTB sends form fields whose complex values are JSON-encoded, or a JSON body."""
     if request.headers.get("content-type", "").startswith("application/json"):
         return dict(await request.json())
-    form = await request.form()
     params: dict[str, Any] = {}
-    for key, value in form.items():
-        if not isinstance(value, str):
-            params[key] = {"filename": value.filename}
-            continue
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
+    async with request.form() as form:
+        for key, value in form.items():
+            if not isinstance(value, str):
+                params[key] = {"filename": value.filename, "content": await value.read()}
+                continue
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                params[key] = value
     return params

@@ -1,9 +1,10 @@
-"""A small OpenAI-compatible server: /v1/chat/completions and /v1/embeddings.
+"""A small OpenAI-compatible server: /v1/chat/completions, /v1/embeddings, /v1/audio/transcriptions.
 
 Answer calls (those with a system message) take their replies from a queue a test fills:
 text, an HTTP error (429 with Retry-After, 500) or a stall longer than the client's timeout.
 With the queue empty, the reply quotes the first source and cites [1]. Helper calls (query
-translation, condensing) echo the question. Every request body is recorded.
+translation, condensing) echo the question; `answer_delay_s` delays every answer call (a slow
+model). Transcriptions return `transcript`. Every request body is recorded.
 """
 
 from __future__ import annotations
@@ -41,10 +42,13 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.answer_delay_s = 0.0
+        self.transcript = ""
         self.app = Starlette(
             routes=[
                 Route("/v1/chat/completions", self._chat, methods=["POST"]),
                 Route("/v1/embeddings", self._embeddings, methods=["POST"]),
+                Route("/v1/audio/transcriptions", self._transcribe, methods=["POST"]),
             ]
         )
 
@@ -54,10 +58,12 @@ class FakeOpenAI:
     def reset(self) -> None:
         self.replies.clear()
         self.requests.clear()
+        self.answer_delay_s = 0.0
+        self.transcript = ""
 
     @property
     def answer_requests(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["messages"][0]["role"] == "system"]
+        return [r for r in self.requests if "messages" in r and r["messages"][0]["role"] == "system"]
 
     async def _chat(self, request: Request) -> JSONResponse:
         body = await request.json()
@@ -67,12 +73,19 @@ class FakeOpenAI:
             found = _QUESTION.search(messages[-1]["content"])
             return _completion(body, found.group(1) if found else "question")
         reply = self.replies.popleft() if self.replies else Reply(text=_default_answer(messages))
-        if reply.delay_s:
-            await asyncio.sleep(reply.delay_s)
+        if reply.delay_s or self.answer_delay_s:
+            await asyncio.sleep(reply.delay_s or self.answer_delay_s)
         if reply.status != 200:
             error = {"error": {"message": f"scripted {reply.status}", "type": "server_error", "code": None}}
             return JSONResponse(error, status_code=reply.status, headers=reply.headers)
         return _completion(body, reply.text)
+
+    async def _transcribe(self, request: Request) -> JSONResponse:
+        async with request.form() as form:
+            upload = form["file"]
+            audio = await upload.read() if not isinstance(upload, str) else upload.encode()
+            self.requests.append({"transcription": True, "model": form.get("model"), "language": form.get("language"), "bytes": len(audio)})
+        return JSONResponse({"text": self.transcript})
 
     async def _embeddings(self, request: Request) -> JSONResponse:
         body = await request.json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.domain import Answer, CitedSource
-from bot.tg.render import TELEGRAM_LIMIT, render_answer, render_text
+from bot.tg.render import SNIPPET_CHARS, TELEGRAM_LIMIT, render_answer, render_sources, render_text
 
 SOURCE = CitedSource(
     number=1, id="x", original_id="x", title="Fees <2024> & more", url="https://example.org/a?b=1&c=2",
@@ -48,3 +48,13 @@ def test_a_single_giant_word_is_still_cut() -> None:
     parts = render_text("&" * 10_000)
     assert all(len(p.html) <= TELEGRAM_LIMIT for p in parts)
     assert "".join(p.plain for p in parts) == "&" * 10_000
+
+
+def test_sources_command_shows_escaped_short_snippets() -> None:
+    source = CitedSource(
+        number=3, id="x", original_id="x", title="T & U", url="https://e.org", snippet="Keep <doors> shut. " * 40, countries=("asean",)
+    )
+    [part] = render_sources([source], "Sources", "applies to")
+    assert part.html.startswith("<b>Sources</b>\n\n3. <a href=\"https://e.org\">T &amp; U</a>\n<i>Keep &lt;doors&gt; shut.")
+    snippet = part.plain.splitlines()[-1]
+    assert len(snippet) <= SNIPPET_CHARS + 1 and snippet.endswith("…")

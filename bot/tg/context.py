@@ -1,0 +1,35 @@
+"""BotContext: PTB's per-update context with a typed `.services` (installed via ContextTypes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services import Services
+from bot.tg.limits import QuestionLimits
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]):
+    """What every handler receives; `services` are the ones the application was built with."""
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+    @property
+    def limits(self) -> QuestionLimits:
+        """The per-user question limits, shared by every update."""
+        limits = self.application.bot_data["limits"]
+        assert isinstance(limits, QuestionLimits)
+        return limits
+
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services the application was built with (app.py puts them in bot_data)."""
+    services = application.bot_data["services"]
+    assert isinstance(services, Services)
+    return services

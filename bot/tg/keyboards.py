@@ -1,0 +1,103 @@
+"""Inline keyboards and their callback data, which Telegram limits to 64 bytes.
+
+Callback data is `<kind>:<value>[:next]`; `:next` marks a step of the /start onboarding,
+after which the next question follows. Handlers are routed by `<kind>` in app.py.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS
+from bot.prompts import Prompts
+
+LANG, COUNTRY, SECTOR, PROFILE = "lang", "country", "sector", "profile"
+TOPIC, ASK, RATE, WHY, FORGET = "topic", "ask", "fb", "why", "forget"
+SKIP, NEXT = "skip", "next"
+MAX_CALLBACK_BYTES = 64
+
+
+class KeyboardFactory(Protocol):
+    """languages, countries and sectors: the keyboards of the onboarding steps."""
+
+    def __call__(self, prompts: Prompts, lang: str, *, onboarding: bool = False) -> InlineKeyboardMarkup: ...
+
+
+def data(*parts: object) -> str:
+    """Callback data from its parts; refuses anything Telegram would reject."""
+    value = ":".join(str(p) for p in parts)
+    if len(value.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {value!r}")
+    return value
+
+
+def parse(callback_data: str | None) -> list[str]:
+    """The parts after the kind: "fb:up:12" → ["up", "12"]."""
+    return (callback_data or "").split(":")[1:]
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def _step(onboarding: bool) -> tuple[str, ...]:
+    return (NEXT,) if onboarding else ()
+
+
+def languages(prompts: Prompts, lang: str, *, onboarding: bool = False) -> InlineKeyboardMarkup:
+    """Each language named in itself."""
+    buttons = [InlineKeyboardButton(prompts.message(code, "language_name"), callback_data=data(LANG, code, *_step(onboarding))) for code in LANGUAGES]
+    if onboarding:
+        buttons.append(InlineKeyboardButton(prompts.message(lang, "skip"), callback_data=data(LANG, SKIP, NEXT)))
+    return _rows(buttons, 3)
+
+
+def countries(prompts: Prompts, lang: str, *, onboarding: bool = False) -> InlineKeyboardMarkup:
+    """The ASEAN members, named in the user's language."""
+    buttons = [
+        InlineKeyboardButton(prompts.message(lang, f"country_{code.lower()}"), callback_data=data(COUNTRY, code, *_step(onboarding)))
+        for code in ASEAN_COUNTRIES
+    ]
+    buttons.append(InlineKeyboardButton(prompts.message(lang, "skip"), callback_data=data(COUNTRY, SKIP, *_step(onboarding))))
+    return _rows(buttons, 3)
+
+
+def sectors(prompts: Prompts, lang: str, *, onboarding: bool = False) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(prompts.message(lang, f"sector_{s}"), callback_data=data(SECTOR, s, *_step(onboarding))) for s in SECTORS]
+    buttons.append(InlineKeyboardButton(prompts.message(lang, "skip"), callback_data=data(SECTOR, SKIP, *_step(onboarding))))
+    return _rows(buttons, 2)
+
+
+def profile(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    keys = (("change_language", LANG), ("change_country", COUNTRY), ("change_sector", SECTOR))
+    return _rows([InlineKeyboardButton(prompts.message(lang, key), callback_data=data(PROFILE, what)) for key, what in keys], 1)
+
+
+def topics(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    """One button per topic; the index keeps the data short whatever the topic id."""
+    return _rows([InlineKeyboardButton(t.name, callback_data=data(TOPIC, i)) for i, t in enumerate(prompts.topics(lang).values())], 2)
+
+
+def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMarkup:
+    topic = list(prompts.topics(lang).values())[topic_index]
+    return _rows([InlineKeyboardButton(q, callback_data=data(ASK, topic_index, i)) for i, q in enumerate(topic.questions)], 1)
+
+
+def rating(turn_id: int) -> InlineKeyboardMarkup:
+    """👍 and 👎 under an answer."""
+    return _rows([InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2)
+
+
+def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """What was wrong with an answer, each reason one tap."""
+    return _rows([InlineKeyboardButton(prompts.message(lang, f"reason_{r}"), callback_data=data(WHY, feedback_id, r)) for r in choices], 1)
+
+
+def forget(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [InlineKeyboardButton(prompts.message(lang, "forget_yes"), callback_data=data(FORGET, "yes")),
+         InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no"))],
+        2,
+    )

@@ -1,0 +1,38 @@
+"""Per-user question limits (a minute and a day), so one user cannot crowd out the rest."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aiolimiter import AsyncLimiter
+from cachetools import TTLCache
+
+Verdict = Literal["ok", "minute", "day"]
+_DAY_S = 24 * 3600
+
+
+class QuestionLimits:
+    """Leaky buckets per user; a user idle for a day is forgotten (their buckets are empty by then)."""
+
+    def __init__(self, per_minute: int, per_day: int, max_users: int = 100_000) -> None:
+        self._per_minute = per_minute
+        self._per_day = per_day
+        self._buckets: TTLCache[int, tuple[AsyncLimiter, AsyncLimiter]] = TTLCache(maxsize=max_users, ttl=_DAY_S)
+
+    @property
+    def per_day(self) -> int:
+        return self._per_day
+
+    async def admit(self, user_id: int) -> Verdict:
+        """Count one question if both limits allow it; otherwise say which limit was hit."""
+        buckets = self._buckets.get(user_id)
+        if buckets is None:
+            buckets = self._buckets[user_id] = (AsyncLimiter(self._per_minute, 60), AsyncLimiter(self._per_day, _DAY_S))
+        minute, day = buckets
+        if not day.has_capacity():
+            return "day"
+        if not minute.has_capacity():
+            return "minute"
+        await minute.acquire()  # both have capacity, so neither waits
+        await day.acquire()
+        return "ok"
