@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import aiosqlite
 
 from bot.config import Settings
+from bot.language import detect
 from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
@@ -40,6 +41,7 @@ class Services:
         prompts = Prompts(settings.paths.prompts_dir)
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
+        await asyncio.to_thread(_warm_up, retriever)
         db = await open_db(settings.database_path)
         conversations = ConversationStore(db, settings.storage.retention_days)
         await conversations.purge()
@@ -86,3 +88,10 @@ class Services:
         if self.transcriber is not None:
             await self.transcriber.aclose()
         await self.db.close()
+
+
+def _warm_up(retriever: HybridRetriever) -> None:
+    """Load what loads lazily (the language model, the search path) before the first user
+    arrives, so that no question stalls the event loop while it loads."""
+    detect("warm-up: how can my shop save energy?")
+    retriever.search("save energy")
