@@ -93,20 +93,27 @@ class Prompts:
         return tuple(self._messages)
 
 
-def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
-    """messages/<lang>.yaml → {lang: {key: text}}; every file must have English's keys."""
+def _read_language_files(folder: Path, defines: str) -> dict[str, Any]:
+    """<lang>.yaml in `folder` → {lang: parsed YAML}; English must be there, as it `defines` the rest."""
     english = folder / f"{FALLBACK_LANG}.yaml"
     if not english.is_file():
-        raise PromptError(f"{english}: missing; it defines every interface string")
-    messages: dict[str, dict[str, str]] = {}
+        raise PromptError(f"{english}: missing; it defines {defines}")
+    files: dict[str, Any] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            files[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise PromptError(f"{path}: cannot be read: {exc}") from exc
+    return files
+
+
+def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
+    """messages/<lang>.yaml → {lang: {key: text}}; every file must have English's keys."""
+    messages: dict[str, dict[str, str]] = {}
+    for lang, data in _read_language_files(folder, "every interface string").items():
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise PromptError(f"{path}: must map each key to a text")
-        messages[path.stem] = {str(k): v for k, v in data.items()}
+            raise PromptError(f"{folder / lang}.yaml: must map each key to a text")
+        messages[lang] = {str(k): v for k, v in data.items()}
     keys = set(messages[FALLBACK_LANG])
     for lang, strings in messages.items():
         if set(strings) != keys:
@@ -122,15 +129,12 @@ _TOPIC_FILE = TypeAdapter(dict[str, SuggestedTopic])
 
 def _load_topics(folder: Path) -> dict[str, dict[str, SuggestedTopic]]:
     """topics/<lang>.yaml → {lang: {topic id: SuggestedTopic}}; every file lists English's topics in its order."""
-    english = folder / f"{FALLBACK_LANG}.yaml"
-    if not english.is_file():
-        raise PromptError(f"{english}: missing; it defines the /topics suggestions")
     topics: dict[str, dict[str, SuggestedTopic]] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for lang, data in _read_language_files(folder, "the /topics suggestions").items():
         try:
-            topics[path.stem] = _TOPIC_FILE.validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, UnicodeDecodeError, ValidationError) as exc:
-            raise PromptError(f"{path}: {exc}") from exc
+            topics[lang] = _TOPIC_FILE.validate_python(data)
+        except ValidationError as exc:
+            raise PromptError(f"{folder / lang}.yaml: {exc}") from exc
     order = list(topics[FALLBACK_LANG])
     for lang, by_id in topics.items():
         if list(by_id) != order:

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from bot.tg.context import BotApplication
 from bot.tg.webhook import SECRET_HEADER
 from tests.servers.bot_api import BOT, FakeBotAPI
 from tests.servers.openai_compatible import FakeOpenAI, Reply
-from tests.servers.uvicorn_thread import ServerThread
+from tests.servers.uvicorn_thread import ServerThread, free_port
 from tests.support import make_settings
 
 pytestmark = pytest.mark.integration
@@ -415,9 +414,7 @@ async def test_reload_reindexes_in_the_background_and_swaps(start_bot: StartBot,
 
 
 async def test_webhook_requires_the_secret_token(start_bot: StartBot) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     bot = await start_bot(telegram={"webhook_url": url, "webhook_secret": "s3cret", "webhook_port": port})
     [registered] = bot.api.sent("setWebhook")

@@ -13,20 +13,31 @@ import uvicorn
 from starlette.types import ASGIApp
 
 
-class ServerThread:
-    """uvicorn serving `app` on 127.0.0.1 until `stop()`."""
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _LoopbackServer:
+    """uvicorn set up to serve `app` on a free loopback port."""
 
     def __init__(self, app: ASGIApp) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self.port = free_port()
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"))
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+class ServerThread(_LoopbackServer):
+    """uvicorn serving `app` on 127.0.0.1 until `stop()`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def start(self) -> ServerThread:
         self._thread.start()
@@ -42,19 +53,12 @@ class ServerThread:
         self._thread.join(timeout=10)
 
 
-class ServerProcess:
+class ServerProcess(_LoopbackServer):
     """uvicorn serving `app` in a forked child process until `stop()`; state lives in the child."""
 
     def __init__(self, app: ASGIApp) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self._process = multiprocessing.get_context("fork").Process(target=uvicorn.Server(config).run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(app)
+        self._process = multiprocessing.get_context("fork").Process(target=self._server.run, daemon=True)
 
     def start(self) -> ServerProcess:
         self._process.start()
