@@ -110,7 +110,7 @@ def _forget_records(records: SQLRecordManager) -> None:
 
 def _remove_vanished(store: Chroma, collection: Collection, records: SQLRecordManager, on_disk: set[str]) -> int:
     """Delete the chunks of files that are gone from the folder; return how many."""
-    indexed = {str(meta.get("source")) for _, _, meta in all_records(collection)}
+    indexed = {str(record.metadata.get("source")) for record in all_records(collection)}
     vanished = sorted(indexed - on_disk)
     if not vanished:
         return 0

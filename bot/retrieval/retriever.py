@@ -1,13 +1,16 @@
-"""Hybrid search: dense vectors in Chroma plus BM25, fused by reciprocal rank fusion.
+"""Hybrid search: dense vectors plus BM25, fused by reciprocal rank fusion.
 
 Neither retriever filters the other: both rank all candidates and fusion merges the two
 lists. Then each hit is shown in the user's language when its document has a translation
 (else in English), and near-duplicates collapse, a document and its translation counting
 as one source.
 
-The retriever works on a snapshot taken when it opens: chunk texts, metadata and the BM25
-index live in memory, and dense hits outside the snapshot are ignored, so an index being
-rebuilt next door never shows through half-done. `reload()` takes a new snapshot.
+The retriever works on a snapshot taken when it opens: chunk texts, metadata, vectors and
+the BM25 index live in memory, so an index being rebuilt next door never shows through
+half-done. `reload()` takes a new snapshot. Chroma stores the vectors; the dense search runs
+exactly over the snapshot's matrix rather than through Chroma's HNSW graph, which is
+approximate and rebuilt differently in each process (it missed the best chunk of a question
+in one run out of two). At our sizes an exact search is as fast: one matrix product.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import ALL_ASEAN, Chunk, ScoredChunk
-from bot.retrieval.chunking import chunk_from_record, country_flag, topic_flag
+from bot.domain import Chunk, ScoredChunk
+from bot.retrieval.chunking import chunk_from_record
 from bot.retrieval.embeddings import build_embeddings
 from bot.retrieval.lexical import LexicalIndex, tokenize
 from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
@@ -33,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
-_OVERFETCH = 5  # unfiltered dense candidates fetched per wanted filtered one
 _UNACCENTED_VI_DENSE_WEIGHT = 0.1
 
 
@@ -43,17 +45,6 @@ class Filters:
 
     country: str | None = None
     topic: str | None = None
-
-    def where(self) -> dict[str, Any] | None:
-        """The same restriction as a Chroma `where` clause."""
-        clauses: list[dict[str, Any]] = []
-        if self.country:
-            clauses.append({"$or": [{country_flag(self.country.upper()): True}, {country_flag(ALL_ASEAN): True}]})
-        if self.topic:
-            clauses.append({topic_flag(self.topic): True})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def allows(self, chunk: Chunk) -> bool:
         if self.country and not chunk.applies_to(self.country):
@@ -65,7 +56,10 @@ class _Snapshot:
     """Everything the retriever keeps in memory about the index at one moment."""
 
     def __init__(self, collection: Collection) -> None:
-        self.chunks = [chunk_from_record(cid, text, meta) for cid, text, meta in all_records(collection)]
+        records = list(all_records(collection, vectors=True))
+        self.chunks = [chunk_from_record(r.id, r.text, r.metadata) for r in records]
+        matrix = np.asarray([r.vector for r in records], dtype=np.float32).reshape(len(records), -1)
+        self.vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)  # rows of unit length
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
         self._masks: dict[Filters, np.ndarray | None] = {}
@@ -78,7 +72,7 @@ class _Snapshot:
     def mask(self, filters: Filters) -> np.ndarray | None:
         """0/1 per chunk for BM25, computed once per distinct filter."""
         if filters not in self._masks:
-            allowed = None if filters.where() is None else [filters.allows(c) for c in self.chunks]
+            allowed = None if filters == Filters() else [filters.allows(c) for c in self.chunks]
             self._masks[filters] = None if allowed is None else np.array(allowed, dtype=np.float32)
         return self._masks[filters]
 
@@ -146,20 +140,13 @@ class HybridRetriever:
         return await asyncio.to_thread(self.search, query, **kwargs)
 
     def _dense(self, snap: _Snapshot, vector: np.ndarray, filters: Filters) -> list[tuple[str, float]]:
-        """Dense candidates. Chroma's filtered search is slow, so over-fetch without the filter
-        and apply it from the snapshot; only a narrow filter falls back to Chroma's `where`."""
-        n = min(self._settings.candidates, len(snap.chunks))
+        """The best candidates by cosine similarity, among the chunks the filters allow; ties by position."""
+        scores = snap.vectors @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
         mask = snap.mask(filters)
-        if mask is None:
-            return self._query(snap, vector, n, None)
-        hits = self._query(snap, vector, min(n * _OVERFETCH, len(snap.chunks)), None)
-        hits = [(cid, score) for cid, score in hits if mask[snap.position[cid]]]
-        return hits[:n] if len(hits) >= n else self._query(snap, vector, n, filters.where())
-
-    def _query(self, snap: _Snapshot, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        result = self._collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"])
-        ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in snap.position]
+        if mask is not None:
+            scores = np.where(mask > 0, scores, -np.inf)
+        order = np.lexsort((np.arange(len(scores)), -scores))[: self._settings.candidates]
+        return [(snap.chunks[i].id, float(scores[i])) for i in order if np.isfinite(scores[i])]
 
     def _fuse(self, snap: _Snapshot, ranked: list[tuple[str, list[tuple[str, float]]]], dense_weight: float) -> list[ScoredChunk]:
         """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over every list; each
@@ -206,11 +193,7 @@ class HybridRetriever:
         for hit in fused:
             if hit.chunk.doc_id == doc_id:
                 return hit.chunk
-        candidates = snap.by_doc[doc_id]
-        got = self._collection.get(ids=[c.id for c in candidates], include=["embeddings"])
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        scores = {cid: float(np.dot(np.asarray(e), vector)) for cid, e in zip(got["ids"], vectors, strict=True)}
-        return max(candidates, key=lambda c: scores.get(c.id, -1.0))
+        return max(snap.by_doc[doc_id], key=lambda c: float(snap.vectors[snap.position[c.id]] @ vector))
 
 
 def _dense_weight(query: str, lang: str | None) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -87,9 +88,21 @@ def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection
     return collection
 
 
-def all_records(collection: Collection) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every (id, text, metadata) in the collection, fetched a page at a time."""
+@dataclass(frozen=True)
+class Record:
+    """One stored chunk: its id, text, metadata and (when asked for) its vector."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    vector: list[float] | None = None
+
+
+def all_records(collection: Collection, *, vectors: bool = False) -> Iterator[Record]:
+    """Every chunk in the collection, fetched a page at a time; with `vectors`, their embeddings too."""
+    include: list[Any] = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
     for offset in range(0, collection.count(), PAGE):
-        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
-        for cid, text, meta in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True):
-            yield cid, text or "", dict(meta or {})
+        page = collection.get(include=include, limit=PAGE, offset=offset)
+        found = page["embeddings"] if vectors and page["embeddings"] is not None else [None] * len(page["ids"])
+        for cid, text, meta, vector in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], found, strict=True):
+            yield Record(cid, text or "", dict(meta or {}), None if vector is None else [float(x) for x in vector])
