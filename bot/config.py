@@ -61,6 +61,8 @@ class LLMSettings(BaseModel):
     prompt_token_budget: int = Field(default=2500, ge=256)  # for English; scaled per language below
     max_prompt_tokens: int = Field(default=12000, ge=256)  # the model's context, minus the completion
     language_budget_factor: dict[str, float] = {"th": 2.0, "lo": 2.5, "km": 3.0, "my": 3.0, "vi": 1.4}
+    record_file: Path | None = None  # save every model response here (bot/llm/recording.py) ...
+    replay_file: Path | None = None  # ... and answer from such a file later, with no model server
     price_per_1k_prompt_usd: float = 0.00015
     price_per_1k_completion_usd: float = 0.0006
 
@@ -71,8 +73,8 @@ class LLMSettings(BaseModel):
 
     @property
     def configured(self) -> bool:
-        """True when a model server is reachable in principle (a key or a local base URL)."""
-        return self.api_key is not None or self.base_url is not None
+        """True when a model server is reachable in principle (a key or a local base URL), or replayed."""
+        return self.api_key is not None or self.base_url is not None or self.replay_file is not None
 
 
 class RetrievalSettings(BaseModel):
@@ -138,6 +140,13 @@ class PipelineSettings(BaseModel):
     offline_points: int = Field(default=4, ge=1)
 
 
+class EvaluationSettings(BaseModel):
+    """How `greenbot eval` runs suites and judges answers."""
+
+    concurrency: int = Field(default=4, ge=1)  # cases answered at once
+    judge_model: str | None = None  # defaults to the answer model
+
+
 class _WellKnownNames(PydanticBaseSettingsSource):
     """Reads `WELL_KNOWN_NAMES` from the environment and `.env` into their groups."""
 
@@ -175,6 +184,7 @@ class Settings(BaseSettings):
     pipeline: PipelineSettings = PipelineSettings()
     telegram: TelegramSettings = TelegramSettings()
     storage: StorageSettings = StorageSettings()
+    evaluation: EvaluationSettings = EvaluationSettings()
 
     @classmethod
     def settings_customise_sources(

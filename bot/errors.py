@@ -13,7 +13,8 @@ these are for things that went wrong. The command line prints them as one line.
     ├── LLMError              the model server failed (after its retries)
     │   ├── LLMTimeout        it did not answer in time
     │   └── LLMRateLimited    it kept answering 429
-    └── StorageError          the SQLite database cannot be opened or migrated
+    ├── StorageError          the SQLite database cannot be opened or migrated
+    └── EvaluationError       an evaluation suite, baseline or run that cannot be used
 """
 
 
@@ -59,3 +60,7 @@ class LLMRateLimited(LLMError):
 
 class StorageError(GreenbotError):
     """The database cannot be opened, migrated or written."""
+
+
+class EvaluationError(GreenbotError):
+    """An evaluation suite, gate file, baseline or earlier run cannot be read or used."""

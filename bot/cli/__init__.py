@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import chat, feedback, knowledge, run  # noqa: F401  (register their commands)
+from bot.cli import chat, eval, feedback, knowledge, run  # noqa: F401  (register their commands)
 from bot.cli.app import app
 from bot.errors import GreenbotError
 

@@ -25,6 +25,8 @@ knowledge_app = typer.Typer(help="Work with the knowledge folder.", no_args_is_h
 app.add_typer(knowledge_app, name="knowledge")
 feedback_app = typer.Typer(help="Users' 👍/👎 on answers.", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
+eval_app = typer.Typer(help="Answer-quality regression suites: run, gate, compare, bless.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 
 @app.callback()

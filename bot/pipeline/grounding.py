@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 # [1], [2, 3] or [1][2]: what the system prompt asks for.
-_CITATION = re.compile(r"\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+CITATION = re.compile(r"\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # 1,234.5 / 18% / 2026 / 0.42; digits of Thai, Lao, Khmer and Burmese are mapped to ASCII first.
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%)?")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
-_NATIVE_DIGITS = str.maketrans(
+NATIVE_DIGITS = str.maketrans(
     "๐๑๒๓๔๕๖๗๘๙໐໑໒໓໔໕໖໗໘໙០១២៣៤៥៦៧៨៩၀၁၂၃၄၅၆၇၈၉",
     "0123456789" * 4,
 )
@@ -38,12 +38,12 @@ def check_citations(text: str, valid: set[int]) -> CitationCheck:
         lead = " " if match.group(0).startswith((" ", "\n")) else ""
         return lead + "".join(f"[{n}]" for n in good) if good else ""
 
-    return CitationCheck(text=_CITATION.sub(keep_valid, text), cited=frozenset(cited), removed=tuple(removed))
+    return CitationCheck(text=CITATION.sub(keep_valid, text), cited=frozenset(cited), removed=tuple(removed))
 
 
 def numbers_in(text: str) -> list[str]:
     """Every figure in `text` as written (not citation numbers or list markers)."""
-    plain = _LIST_MARKER.sub(" ", _CITATION.sub(" ", text.translate(_NATIVE_DIGITS)))
+    plain = _LIST_MARKER.sub(" ", CITATION.sub(" ", text.translate(NATIVE_DIGITS)))
     return [m.group(0).replace(" ", "") for m in _NUMBER.finditer(plain)]
 
 

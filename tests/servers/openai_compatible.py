@@ -2,9 +2,11 @@
 
 Answer calls (those with a system message) take their replies from a queue a test fills:
 text, an HTTP error (429 with Retry-After, 500) or a stall longer than the client's timeout.
-With the queue empty, the reply quotes the first source and cites [1]. Helper calls (query
-translation, condensing) echo the question; `answer_delay_s` delays every answer call (a slow
-model). Transcriptions return `transcript`. Every request body is recorded.
+With the queue empty, the reply quotes the first source and cites [1]. Judge calls (prompts
+that ask for a JSON object) take their replies from `judge_replies`, else get a verdict that
+finds everything supported and relevant. Helper calls (query translation, condensing) echo
+the question; `answer_delay_s` delays every answer call (a slow model).
+Transcriptions return `transcript`. Every request body is recorded.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 _QUESTION = re.compile(r"<question>\s*(.*?)\s*</question>", re.DOTALL)
+_JUDGE = "Reply with only a JSON object"
+_DEFAULT_VERDICT = '{"claims": [{"claim": "the answer", "supported": true}], "score": 1.0, "reason": "on topic", "contradictions": []}'
 _FIRST_SOURCE = re.compile(r"^\[1\][^\n]*\n(.+?)(?:\n|$)", re.MULTILINE)
 
 
@@ -41,6 +45,7 @@ class FakeOpenAI:
 
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
+        self.judge_replies: deque[str] = deque()
         self.requests: list[dict[str, Any]] = []
         self.answer_delay_s = 0.0
         self.transcript = ""
@@ -57,9 +62,14 @@ class FakeOpenAI:
 
     def reset(self) -> None:
         self.replies.clear()
+        self.judge_replies.clear()
         self.requests.clear()
         self.answer_delay_s = 0.0
         self.transcript = ""
+
+    @property
+    def judge_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if "messages" in r and _JUDGE in r["messages"][0]["content"]]
 
     @property
     def answer_requests(self) -> list[dict[str, Any]]:
@@ -69,6 +79,8 @@ class FakeOpenAI:
         body = await request.json()
         self.requests.append(body)
         messages = body["messages"]
+        if _JUDGE in messages[0]["content"]:
+            return _completion(body, self.judge_replies.popleft() if self.judge_replies else _DEFAULT_VERDICT)
         if messages[0]["role"] != "system":  # translation or condensing
             found = _QUESTION.search(messages[-1]["content"])
             return _completion(body, found.group(1) if found else "question")

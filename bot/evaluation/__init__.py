@@ -1,0 +1,1 @@
+"""Answer-quality evaluation: suites, metrics, runs, reports and gates."""

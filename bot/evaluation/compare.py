@@ -1,0 +1,81 @@
+"""Two runs side by side: how each metric moved, and which cases flipped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from bot.evaluation.scoring import Result
+from bot.evaluation.summary import counted, metric_means
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Metric deltas (overall and per language) and the cases that changed between A and B."""
+
+    deltas: dict[str, dict[str, tuple[float | None, float | None]]]  # scope → metric → (A, B)
+    improved: list[str]  # failed in A, passed in B
+    regressed: list[str]  # passed in A, failed in B
+    new: list[str]  # only in B
+    removed: list[str]  # only in A
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deltas": {scope: {m: {"a": a, "b": b} for m, (a, b) in metrics.items()} for scope, metrics in self.deltas.items()},
+            "improved": self.improved,
+            "regressed": self.regressed,
+            "new": self.new,
+            "removed": self.removed,
+        }
+
+
+def compare(a: list[Result], b: list[Result]) -> Comparison:
+    """A case passes when every repeat of it passed; figures count the rows each run counts."""
+    passed_a, passed_b = _case_passes(a), _case_passes(b)
+    scopes = {"overall": (counted(a), counted(b))}
+    for lang in sorted({row["lang"] for row in a + b}):
+        scopes[lang] = ([r for r in counted(a) if r["lang"] == lang], [r for r in counted(b) if r["lang"] == lang])
+    deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    for scope, (rows_a, rows_b) in scopes.items():
+        means_a, means_b = metric_means(rows_a), metric_means(rows_b)
+        deltas[scope] = {m: (means_a.get(m), means_b.get(m)) for m in sorted(means_a.keys() | means_b.keys())}
+    both = passed_a.keys() & passed_b.keys()
+    return Comparison(
+        deltas=deltas,
+        improved=sorted(c for c in both if not passed_a[c] and passed_b[c]),
+        regressed=sorted(c for c in both if passed_a[c] and not passed_b[c]),
+        new=sorted(passed_b.keys() - passed_a.keys()),
+        removed=sorted(passed_a.keys() - passed_b.keys()),
+    )
+
+
+def format_comparison(result: Comparison, metrics: list[str] | None = None) -> str:
+    """Plain text for the terminal: changed figures first, then the flipped cases."""
+    lines: list[str] = []
+    for scope, figures in result.deltas.items():
+        changed = [(m, a, b) for m, (a, b) in figures.items() if (metrics is None or m in metrics) and a != b]
+        if not changed:
+            continue
+        lines.append(f"{scope}:")
+        for name, a, b in changed:
+            delta = f"{(b - a) * (1 if name == 'chrf' else 100):+.1f}" if a is not None and b is not None else "n/a"
+            lines.append(f"  {name:20} {_figure(name, a):>8} → {_figure(name, b):>8}  ({delta}{'' if name == 'chrf' else ' pts'})")
+    if not lines:
+        lines.append("no metric changed")
+    for label, cases in (("regressed", result.regressed), ("improved", result.improved), ("new", result.new), ("removed", result.removed)):
+        lines.append(f"{label} ({len(cases)}): {', '.join(cases) if cases else '–'}")
+    return "\n".join(lines)
+
+
+def _case_passes(rows: list[Result]) -> dict[str, bool]:
+    runs: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        runs[row["id"]].append(bool(row["passed"]) and row["error"] is None)
+    return {case: all(results) for case, results in runs.items()}
+
+
+def _figure(name: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if name == "chrf" else f"{value * 100:.1f}%"

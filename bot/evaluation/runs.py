@@ -1,0 +1,102 @@
+"""Runs on disk: the run folder (results.jsonl, summary.json, reports) and the baseline file.
+
+`compare` and the gate read either: a run folder or a baseline file holds the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.errors import EvaluationError
+from bot.evaluation.reports import write_reports
+from bot.evaluation.scoring import Result
+from bot.evaluation.summary import Summary
+
+RESULTS_FILE = "results.jsonl"
+SUMMARY_FILE = "summary.json"
+# What a baseline keeps of each row: enough to recompute figures and flips, not the answers.
+_BASELINE_FIELDS = ("id", "suite", "lang", "topic", "tags", "severity", "quarantined", "case_hash", "repeat", "passed", "error", "metrics")
+
+
+def run_metadata(settings: Settings, suites: list[str], case_hashes: list[str], judge: bool) -> dict[str, Any]:
+    """Where a run came from: commit, mode, model, and the hashes that make runs comparable."""
+    llm = settings.llm
+    mode = "replay" if llm.replay_file else "llm" if llm.configured else "offline"
+    model = llm.answer_model if mode != "offline" else None
+    judge_model = (settings.evaluation.judge_model or llm.answer_model) if judge else None
+    # The settings hash covers what is being measured with (mode, models, cut-off), not what is
+    # being tuned (prompts, retrieval, knowledge): changing those is what the gate is for.
+    measured = {"mode": mode, "model": model, "utility_model": llm.utility_model if model else None, "temperature": llm.temperature if model else None,
+                "judge_model": judge_model}
+    return {
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": git_commit(),
+        "mode": mode,
+        "model": model,
+        "judge": judge,
+        "suites": suites,
+        "settings_hash": _hash(json.dumps(measured, sort_keys=True)),
+        "suite_hash": _hash("".join(sorted(case_hashes))),
+        "prompts_hash": folder_hash(settings.paths.prompts_dir),
+        "knowledge_hash": folder_hash(settings.paths.knowledge_dir),
+    }
+
+
+def write_run(out_dir: Path, summary: Summary, rows: list[Result]) -> list[Path]:
+    """Write every file of a run folder; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = out_dir / RESULTS_FILE
+    results.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    summary_path = out_dir / SUMMARY_FILE
+    summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [results, summary_path, *write_reports(out_dir, summary, rows)]
+
+
+def write_baseline(path: Path, summary: Summary, rows: list[Result]) -> None:
+    """The committed baseline: the run's provenance and a slim copy of every row."""
+    baseline = {key: summary[key] for key in ("created", "git_commit", "mode", "model", "suite_hash", "settings_hash", "prompts_hash", "knowledge_hash")}
+    baseline["results"] = [{key: row[key] for key in _BASELINE_FIELDS} for row in rows]
+    path.write_text(json.dumps(baseline, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_rows(path: Path) -> tuple[dict[str, Any], list[Result]]:
+    """(provenance, rows) of a run folder or a baseline file."""
+    try:
+        if path.is_dir():
+            meta = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
+            lines = (path / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
+            return meta, [json.loads(line) for line in lines if line.strip()]
+        baseline = json.loads(path.read_text(encoding="utf-8"))
+        return baseline, baseline["results"]
+    except OSError as exc:
+        raise EvaluationError(f"{path}: not a run folder or baseline file: {exc.strerror or exc}") from exc
+    except (ValueError, KeyError) as exc:
+        raise EvaluationError(f"{path}: not a run folder or baseline file: {exc}") from exc
+
+
+def git_commit() -> str | None:
+    """The checked-out commit (with "+dirty" when files changed), or None outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
+def folder_hash(folder: Path) -> str:
+    """A hash of every file under `folder` (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

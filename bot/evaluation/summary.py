@@ -1,0 +1,85 @@
+"""Result rows → aggregate figures: overall, per language, per topic and per tag.
+
+A metric's aggregate is the mean over the rows where it applies (None = not applicable).
+Quarantined and crashed rows are counted but left out of the means, so a known failure
+does not move the figures and an outage does not pass for a quality drop.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from bot.evaluation.scoring import Result
+
+Summary = dict[str, Any]
+
+
+def metric_means(rows: Iterable[Result]) -> dict[str, float]:
+    """Mean of each metric over the rows where it applies, rounded for stable files."""
+    values: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        for name, value in row["metrics"].items():
+            if value is not None:
+                values[name].append(value)
+    return {name: round(statistics.fmean(found), 4) for name, found in sorted(values.items())}
+
+
+def counted(rows: Sequence[Result]) -> list[Result]:
+    """The rows that count towards the figures: not quarantined, not crashed."""
+    return [row for row in rows if not row["quarantined"] and row["error"] is None]
+
+
+def group_figures(rows: Sequence[Result], key: Callable[[Result], Iterable[str]]) -> dict[str, dict[str, Any]]:
+    """Cases, passes and metric means per group (a row may belong to several, e.g. tags)."""
+    groups: dict[str, list[Result]] = defaultdict(list)
+    for row in rows:
+        for name in key(row):
+            groups[name].append(row)
+    return {
+        name: {"cases": len(members), "passed": sum(r["passed"] for r in members), "metrics": metric_means(counted(members))}
+        for name, members in sorted(groups.items())
+    }
+
+
+def summarize(rows: Sequence[Result], meta: dict[str, Any]) -> Summary:
+    """The summary.json of a run: `meta` (commit, hashes, mode) plus every aggregate."""
+    scored = counted(rows)
+    by_case: dict[str, list[Result]] = defaultdict(list)
+    for row in rows:
+        by_case[row["id"]].append(row)
+    latencies = sorted(row["latency_ms"] for row in rows)
+    return meta | {
+        "counts": {
+            "cases": len(by_case),
+            "runs": len(rows),
+            "passed": sum(row["passed"] for row in scored),
+            "failed": sum(not row["passed"] for row in scored),
+            "errors": sum(row["error"] is not None for row in rows),
+            "quarantined": sum(row["quarantined"] for row in rows),
+            "critical_failed": len(critical_failures(rows)),
+        },
+        "overall": metric_means(scored),
+        "by_language": group_figures(rows, lambda r: [r["lang"]]),
+        "by_topic": group_figures(rows, lambda r: [r["topic"]]),
+        "by_tag": group_figures(rows, lambda r: r["tags"]),
+        "critical_failures": critical_failures(rows),
+        "flaky": sorted(case for case, runs in by_case.items() if len({r["passed"] for r in runs}) > 1),
+        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
+        "tokens": {"prompt": sum(r["prompt_tokens"] for r in rows), "completion": sum(r["completion_tokens"] for r in rows)},
+        "cost_usd": round(sum(r["cost_usd"] for r in rows), 6),
+        "gate": None,  # filled in when the run is gated
+    }
+
+
+def critical_failures(rows: Iterable[Result]) -> list[str]:
+    """Ids of critical, non-quarantined cases that failed in any repeat."""
+    return sorted({row["id"] for row in rows if row["severity"] == "critical" and not row["quarantined"] and not row["passed"]})
+
+
+def _percentile(ordered: list[float], pct: float) -> float:
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
