@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from bot.evaluation.reports import format_metric
 from bot.evaluation.scoring import Result
 from bot.evaluation.summary import counted, metric_means
 
@@ -60,7 +61,7 @@ def format_comparison(result: Comparison, metrics: list[str] | None = None) -> s
         lines.append(f"{scope}:")
         for name, a, b in changed:
             delta = f"{(b - a) * (1 if name == 'chrf' else 100):+.1f}" if a is not None and b is not None else "n/a"
-            lines.append(f"  {name:20} {_figure(name, a):>8} → {_figure(name, b):>8}  ({delta}{'' if name == 'chrf' else ' pts'})")
+            lines.append(f"  {name:20} {format_metric(name, a):>8} → {format_metric(name, b):>8}  ({delta}{'' if name == 'chrf' else ' pts'})")
     if not lines:
         lines.append("no metric changed")
     for label, cases in (("regressed", result.regressed), ("improved", result.improved), ("new", result.new), ("removed", result.removed)):
@@ -74,8 +75,3 @@ def _case_passes(rows: list[Result]) -> dict[str, bool]:
         runs[row["id"]].append(bool(row["passed"]) and row["error"] is None)
     return {case: all(results) for case, results in runs.items()}
 
-
-def _figure(name: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f}" if name == "chrf" else f"{value * 100:.1f}%"
