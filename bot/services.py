@@ -33,6 +33,7 @@ class Services:
     profiles: ProfileStore
     feedback: FeedbackStore
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
+    models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
@@ -67,6 +68,7 @@ class Services:
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
+            models=tuple(client for client in (chat, utility) if client is not None),
         )
 
     @property
@@ -87,6 +89,8 @@ class Services:
     async def close(self) -> None:
         if self.transcriber is not None:
             await self.transcriber.aclose()
+        for model in self.models:
+            await model.aclose()
         await self.db.close()
 
 

@@ -81,6 +81,9 @@ async def evaluate(
     context = ScoringContext(today=dt.date.today(), topics=topics, llm=settings.llm)
     rows = [score(run, context) for run in runs]
     if judge:
-        judge_cache = settings.paths.data_dir / "judge-cache"
-        await Judge(settings, judge_cache).add_scores(runs, rows, concurrency=settings.evaluation.concurrency)
+        judging = Judge(settings, settings.paths.data_dir / "judge-cache")
+        try:
+            await judging.add_scores(runs, rows, concurrency=settings.evaluation.concurrency)
+        finally:
+            await judging.aclose()
     return summarize(rows, run_metadata(settings, suites, [case.content_hash for case in cases], judge)), rows

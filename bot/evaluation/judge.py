@@ -44,6 +44,9 @@ class Judge:
         self._cache = cache_dir
         cache_dir.mkdir(parents=True, exist_ok=True)
 
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
     async def add_scores(self, runs: Sequence[CaseRun], rows: list[Result], *, concurrency: int) -> None:
         """Add the judged metrics to each answered, non-refused row (in place)."""
         gate = asyncio.Semaphore(concurrency)

@@ -11,12 +11,14 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+import httpx
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
 from bot.llm.errors import translated_errors
+from bot.llm.recording import recording_transport
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class ChatClient:
 
     def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
         self.model = model or settings.answer_model
+        self._http = _model_http_client(settings)
         self._chat = ChatOpenAI(
             model=self.model,
             base_url=settings.base_url,
@@ -47,7 +50,13 @@ class ChatClient:
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
             max_completion_tokens=settings.max_completion_tokens,
+            http_async_client=self._http,
         )
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened itself (a default client is LangChain's to keep)."""
+        if self._http is not None:
+            await self._http.aclose()
 
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
@@ -60,3 +69,9 @@ class ChatClient:
             completion_tokens=int(usage["output_tokens"]),
             model=self.model,
         )
+
+
+def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | None:
+    """Model calls go through a recording or a replay when the settings ask; else the default client."""
+    transport = recording_transport(settings)
+    return None if transport is None else httpx.AsyncClient(transport=transport, timeout=settings.timeout_s)

@@ -167,3 +167,40 @@ async def test_the_judge_scores_answers_and_a_rerun_is_served_from_the_cache(
     await evaluate(settings, retriever, cases, topics, judge=True)
     assert len(fake_openai.judge_requests) == judged  # every verdict came from the disk cache
     shutil.rmtree(settings.paths.data_dir / "judge-cache")
+
+
+async def test_model_answers_are_recorded_once_and_replayed_without_a_server(retriever: HybridRetriever, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    recording = tmp_path / "model.jsonl"
+    recorder = make_settings(tmp_path / "data", llm={"base_url": fake_openai.base_url, "max_retries": 0, "record_file": recording})  # type: ignore[attr-defined]
+    player = make_settings(tmp_path / "data", llm={"replay_file": recording, "max_retries": 0})
+    cases, topics, _ = select_cases(recorder, Selection(case_ids=("led-savings-en", "led-savings-th")))
+    recorded, rows = await evaluate(recorder, retriever, cases, topics)
+    served = len(fake_openai.requests)
+    assert recorded["mode"] == "llm" and all(row["mode"] == "llm" for row in rows) and served >= 3  # two answers and one query translation
+
+    replayed, again = await evaluate(player, retriever, cases, topics)
+    assert len(fake_openai.requests) == served  # no call reached the server
+    assert replayed["mode"] == "replay" and replayed["counts"]["errors"] == 0
+    assert [row["answer"] for row in again] == [row["answer"] for row in rows]
+
+    other, _, _ = select_cases(player, Selection(case_ids=("fridge-temp-en",)))
+    _, missed = await evaluate(player, retriever, other, topics)
+    assert missed[0]["error"] == "the model server did not answer (the pipeline fell back to offline)"
+
+
+RECORDED = tuple(f"quick-wins-{lang}" for lang in ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my"))
+
+
+async def test_the_committed_recording_covers_the_model_path_offline(knowledge_index: tuple[Settings, IndexReport], retriever: HybridRetriever) -> None:
+    """CI has no model server: the answers recorded in eval/recordings/ replay through the model path.
+
+    A miss means a prompt, a setting or the retrieved text of these cases changed since the
+    recording: record again as eval/README.md shows."""
+    settings, _ = knowledge_index
+    player = settings.model_copy(update={"llm": settings.llm.model_copy(update={"replay_file": REPO / "eval" / "recordings" / "quick-wins.jsonl"})})
+    cases, topics, _ = select_cases(player, Selection(case_ids=RECORDED))
+    summary, rows = await evaluate(player, retriever, cases, topics)
+    assert summary["mode"] == "replay" and summary["counts"]["errors"] == 0, [(r["id"], r["error"]) for r in rows if r["error"]]
+    assert {row["lang"] for row in rows} == {"en", "vi", "th", "id", "ms", "tl", "km", "lo", "my"}
+    assert all(row["mode"] == "llm" and row["metrics"]["citation_validity"] == 1.0 for row in rows)
+    assert summary["tokens"]["prompt"] > 0 and summary["cost_usd"] > 0

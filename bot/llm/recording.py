@@ -1,0 +1,83 @@
+"""Record a model server's responses once, replay them later with no server at all.
+
+The evaluation harness covers the model path in CI this way: `GREENBOT_LLM__RECORD_FILE`
+saves every response while a real model answers; `GREENBOT_LLM__REPLAY_FILE` serves them
+back. Responses are keyed by the request (path and JSON body, not the host), so a changed
+prompt, model or setting finds no recording and fails loudly instead of replaying a stale one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.config import LLMSettings
+from bot.errors import ConfigError
+
+
+def recording_transport(settings: LLMSettings) -> httpx.AsyncBaseTransport | None:
+    """The transport that replays or records model calls, as the settings ask; None for neither."""
+    if settings.replay_file is not None:
+        return ReplayTransport(settings.replay_file)
+    if settings.record_file is not None:
+        return RecordingTransport(settings.record_file)
+    return None
+
+
+def request_key(request: httpx.Request) -> str:
+    """The same request always gives the same key, whichever server it was sent to."""
+    try:
+        body: Any = json.loads(request.content or b"null")
+    except ValueError:
+        body = request.content.decode("utf-8", "replace")
+    canonical = json.dumps([request.method, request.url.path, body], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ReplayTransport(httpx.AsyncBaseTransport):
+    """Answers from a recording file; a request that was never recorded gets a 404 that says why."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no recorded model responses to replay; record them first with GREENBOT_LLM__RECORD_FILE")
+        self._responses: dict[str, dict[str, Any]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                self._responses.setdefault(entry["key"], entry)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        entry = self._responses.get(request_key(request))
+        if entry is None:
+            message = "no recorded response for this request (a prompt, model or setting changed since recording); record again"
+            return httpx.Response(404, json={"error": {"message": message, "type": "replay_miss", "code": None}})
+        return httpx.Response(entry["status"], json=entry["response"])
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes requests to the real server and appends each JSON response to a recording file."""
+
+    def __init__(self, path: Path, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._path = path
+        self._inner = inner or httpx.AsyncHTTPTransport()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._recorded = {json.loads(line)["key"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()} if path.is_file() else set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        content = await response.aread()
+        key = request_key(request)
+        if response.status_code == 200 and key not in self._recorded:  # errors are not worth replaying
+            self._recorded.add(key)
+            entry = {"key": key, "path": request.url.path, "status": response.status_code, "response": json.loads(content)}
+            with self._path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
+        return httpx.Response(response.status_code, headers=headers, content=content)  # already decoded
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
