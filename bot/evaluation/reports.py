@@ -187,9 +187,13 @@ def _headline(summary: Summary) -> str:
 
 def _usage(summary: Summary) -> str:
     latency, tokens = summary["latency_ms"], summary["tokens"]
+    refusals = summary.get("refusals")
+    both_ways = (
+        f" · refusals: {refusals['missed_refusals']} missed, {refusals['false_refusals']} where an answer was expected" if refusals else ""
+    )
     return (
         f"latency p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms · "
-        f"tokens {tokens['prompt']} prompt + {tokens['completion']} completion · cost ${summary['cost_usd']:.4f}"
+        f"tokens {tokens['prompt']} prompt + {tokens['completion']} completion · cost ${summary['cost_usd']:.4f}{both_ways}"
     )
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from bot.evaluation.metrics import refusal_counts
 from bot.evaluation.scoring import Result
 
 Summary = dict[str, Any]
@@ -65,12 +66,24 @@ def summarize(rows: Sequence[Result], meta: dict[str, Any]) -> Summary:
         "by_language": group_figures(rows, lambda r: [r["lang"]]),
         "by_topic": group_figures(rows, lambda r: [r["topic"]]),
         "by_tag": group_figures(rows, lambda r: r["tags"]),
+        "refusals": refusal_figures(scored),
         "critical_failures": critical_failures(rows),
         "flaky": sorted(case for case, runs in by_case.items() if len({r["passed"] for r in runs}) > 1),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
         "tokens": {"prompt": sum(r["prompt_tokens"] for r in rows), "completion": sum(r["completion_tokens"] for r in rows)},
         "cost_usd": round(sum(r["cost_usd"] for r in rows), 6),
         "gate": None,  # filled in when the run is gated
+    }
+
+
+def refusal_figures(rows: Iterable[Result]) -> dict[str, int]:
+    """Refusals counted both ways: refused when it should have answered, and the reverse."""
+    counts = refusal_counts((row["expect"], row["mode"] == "refusal") for row in rows)
+    return {
+        "correct_refusals": counts.correct_refusals,
+        "missed_refusals": counts.missed_refusals,
+        "false_refusals": counts.false_refusals,
+        "correct_answers": counts.correct_answers,
     }
 
 

@@ -18,6 +18,7 @@ SETTINGS = "settings-1"
 
 def row(case: str, lang: str = "en", *, hit: float | None = 1.0, passed: bool = True, **extra: Any) -> dict[str, Any]:
     return {
+        "expect": "answer", "mode": "offline",
         "id": case, "lang": lang, "topic": "energy-efficiency", "tags": ["informal"], "severity": "normal", "quarantined": False,
         "case_hash": f"hash-{case}", "repeat": 0, "passed": passed, "error": None, "latency_ms": 10.0,
         "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0,
@@ -45,6 +46,15 @@ def test_summary_means_skip_not_applicable_quarantined_and_crashed_rows() -> Non
     assert summary["by_language"]["en"]["metrics"]["hit@5"] == 0.5
     assert summary["by_language"]["km"] == {"cases": 1, "passed": 0, "metrics": {"hit@5": 0.0, "language_match": 1.0}}
     assert summary["critical_failures"] == ["k"] and "chrf" not in summary["overall"]
+
+
+def test_refusals_are_counted_both_ways() -> None:
+    rows = [
+        row("a", expect="refusal", mode="refusal"), row("b", expect="refusal", mode="offline"),
+        row("c", mode="refusal"), row("d"), row("e"),
+    ]
+    figures = summarize(rows, {})["refusals"]
+    assert figures == {"correct_refusals": 1, "missed_refusals": 1, "false_refusals": 1, "correct_answers": 2}
 
 
 def test_nothing_changed_passes() -> None:
