@@ -7,6 +7,7 @@ reuses the Myanmar code block with a different meaning and order of the code poi
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -57,6 +58,7 @@ class ScriptVerdict:
     confidence: float
 
 
+@functools.lru_cache(maxsize=4096)  # called for every letter of every message
 def _script_of(char: str) -> str | None:
     point = ord(char)
     for name, (ranges, _) in _SCRIPTS.items():

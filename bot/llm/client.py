@@ -3,15 +3,23 @@
 LangChain's `ChatOpenAI` carries the call; the openai client under it retries 429 and 5xx
 answers and timeouts with exponential backoff, honouring `Retry-After`. What still fails
 after the retries becomes one of our own `LLMError` types (llm/errors.py).
+
+The calls run on an event loop of their own, in a thread: LangChain, the openai client and
+the HTTP client spend a millisecond or two of CPU on each, and when the calls of a hundred
+chats came back together that ran as single turns of over 100 ms on the caller's loop (the
+Telegram bot's), stalling every chat. In a thread it interleaves with the caller's loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
+import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -37,10 +45,13 @@ class Completion:
 
 
 class ChatClient:
-    """Chat completions for one task's model."""
+    """Chat completions for one task's model, made on this client's own event loop thread."""
 
     def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
         self.model = model or settings.answer_model
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name=f"model-{self.model}", daemon=True)
+        self._thread.start()
         self._http = _model_http_client(settings)
         self._chat = ChatOpenAI(
             model=self.model,
@@ -54,12 +65,18 @@ class ChatClient:
         )
 
     async def aclose(self) -> None:
-        """Close the connections this client opened itself (a default client is LangChain's to keep)."""
-        if self._http is not None:
-            await self._http.aclose()
+        """Close the model server connections, then the model calls' event loop."""
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._http.aclose(), self._loop))
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        await asyncio.to_thread(self._thread.join)
+        self._loop.close()
 
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._complete(messages), self._loop))
+
+    async def _complete(self, messages: list[tuple[Role, str]]) -> Completion:
+        """`complete`, on this client's loop."""
         with translated_errors(self.model):
             reply = await self._chat.ainvoke([_MESSAGE_TYPES[role](content=text) for role, text in messages])
         usage = reply.usage_metadata or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
@@ -71,7 +88,14 @@ class ChatClient:
         )
 
 
-def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | None:
-    """Model calls go through a recording or a replay when the settings ask; else the default client."""
+def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | openai.DefaultAsyncHttpxClient:
+    """Model calls go through a recording or a replay when the settings ask; else over aiohttp.
+
+    The default client's pool (httpx) probes the socket of every idle connection on each request
+    and response, which grew costly on the event loop with a model call open for each of hundreds
+    of chats; aiohttp's pool does not, and its calls cost the loop less besides.
+    """
     transport = recording_transport(settings)
-    return None if transport is None else httpx.AsyncClient(transport=transport, timeout=settings.timeout_s)
+    if transport is not None:
+        return httpx.AsyncClient(transport=transport, timeout=settings.timeout_s)
+    return openai.DefaultAioHttpClient(timeout=settings.timeout_s)

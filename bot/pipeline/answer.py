@@ -10,11 +10,13 @@ point. It knows nothing of Telegram; its collaborators come in through the const
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.config import LLMSettings, PipelineSettings
@@ -30,7 +32,7 @@ from bot.domain import (
 from bot.errors import LLMError
 from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
 from bot.llm import Completion, Role
-from bot.pipeline.budget import TokenBudget
+from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.extractive import extract_points
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
@@ -188,7 +190,37 @@ class Pipeline:
         return bool(hits) and best >= self._settings.min_dense_score
 
     async def _generate(self, answer: Answer, question: Question, text: str, history: tuple[Turn, ...], country: str | None) -> None:
-        """A model-written answer from the numbered sources, checked after generation."""
+        """A model-written answer from the numbered sources, checked after generation.
+
+        Building the prompt and checking the reply (token counting, language detection, figure
+        matching) are CPU work: they run in a worker thread, so that many answers coming back
+        at once do not stall the event loop that serves every chat.
+        """
+        lang = answer.language
+        prompt = await asyncio.to_thread(self._prompt, answer, text, history, country)
+        chat = self._chat
+        assert chat is not None  # _generate runs only with a model
+        completion = await chat.complete(prompt.messages)
+        _count_tokens(answer, completion)
+        checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
+        if checked.wrong_language:
+            answer.notices.append("language_retried")
+            retry = self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang])
+            completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)])
+            _count_tokens(answer, completion)
+            checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
+        answer.text = checked.text
+        answer.mode = "llm"
+        answer.removed_citations = list(checked.removed)
+        answer.flagged_no_citation = not checked.cited
+        answer.ungrounded_numbers = checked.ungrounded_numbers
+        shown = checked.cited or {s.number for s, _ in prompt.sent}  # the cited sources; all that were sent if none is cited
+        answer.sources = [s for s in answer.sources if s.number in shown]
+        answer.tokens["prompt_budget"] = prompt.budget
+        answer.tokens["dropped_sources"] = prompt.fitted.dropped_sources
+
+    def _prompt(self, answer: Answer, text: str, history: tuple[Turn, ...], country: str | None) -> _Prompt:
+        """The messages for the model: system prompt, the history and the sources that fit the budget."""
         lang = answer.language
         system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""))
         texts = _source_texts(answer)
@@ -201,29 +233,7 @@ class Pipeline:
         for turn in fitted.history:
             messages += [("user", _as_data(turn.question)), ("assistant", turn.answer)]
         messages.append(("user", user))
-        chat = self._chat
-        assert chat is not None  # _generate runs only with a model
-        completion = await chat.complete(messages)
-        _count_tokens(answer, completion)
-        reply = completion.text
-        if _wrong_language(reply, lang):
-            answer.notices.append("language_retried")
-            messages += [("assistant", reply), ("user", self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang]))]
-            completion = await chat.complete(messages)
-            _count_tokens(answer, completion)
-            reply = completion.text
-        valid = {s.number for s, _ in sent}
-        checked = check_citations(reply, valid)
-        answer.text = checked.text.strip()
-        answer.mode = "llm"
-        answer.removed_citations = list(checked.removed)
-        answer.flagged_no_citation = not checked.cited
-        cited = [body for s, body in sent if s.number in checked.cited]
-        answer.ungrounded_numbers = ungrounded_numbers(answer.text, cited or fitted.source_texts)
-        shown = checked.cited or valid  # the cited sources; all that were sent if none is cited
-        answer.sources = [s for s in answer.sources if s.number in shown]
-        answer.tokens["prompt_budget"] = budget
-        answer.tokens["dropped_sources"] = fitted.dropped_sources
+        return _Prompt(messages=messages, sent=sent, fitted=fitted, budget=budget)
 
     def _answer_offline(self, answer: Answer, question: str) -> None:
         """A few bullet points quoted from the top chunks, with their source numbers."""
@@ -262,6 +272,41 @@ class Pipeline:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    """What was sent to the model: the messages, and the sources with the text of each that fit."""
+
+    messages: list[tuple[Role, str]]
+    sent: list[tuple[CitedSource, str]]
+    fitted: Fitted
+    budget: int
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A model's reply after the checks."""
+
+    text: str  # citation numbers that name no sent source removed
+    cited: frozenset[int]
+    removed: tuple[int, ...]
+    ungrounded_numbers: list[str]  # figures found in none of the cited sources
+    wrong_language: bool
+
+
+def _check(reply: str, prompt: _Prompt, lang: str) -> _Checked:
+    """Every check of a reply: its citations, its figures and its language."""
+    citations = check_citations(reply, {s.number for s, _ in prompt.sent})
+    text = citations.text.strip()
+    cited = [body for s, body in prompt.sent if s.number in citations.cited]
+    return _Checked(
+        text=text,
+        cited=citations.cited,
+        removed=citations.removed,
+        ungrounded_numbers=ungrounded_numbers(text, cited or prompt.fitted.source_texts),
+        wrong_language=_wrong_language(reply, lang),
+    )
 
 
 class _Clock:

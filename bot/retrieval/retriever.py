@@ -16,8 +16,10 @@ in one run out of two). At our sizes an exact search is as fast: one matrix prod
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
 _UNACCENTED_VI_DENSE_WEIGHT = 0.1
+# Searches running at once; most of them wait for an embedding engine, which costs nothing.
+_SEARCH_THREADS = 16
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class HybridRetriever:
         self._embeddings = embeddings
         self._settings = settings
         self._snapshot = _Snapshot(collection)
+        self._searches = ThreadPoolExecutor(max_workers=_SEARCH_THREADS, thread_name_prefix="search")
 
     @property
     def embeddings(self) -> Embeddings:
@@ -136,8 +141,12 @@ class HybridRetriever:
         return self._prefer_language(snap, fused, lang or FALLBACK_LANG, vector, k)
 
     async def asearch(self, query: str, **kwargs: Any) -> list[ScoredChunk]:
-        """`search` off the event loop: embedding and BM25 are CPU work."""
-        return await asyncio.to_thread(self.search, query, **kwargs)
+        """`search` off the event loop: embedding and BM25 are CPU work.
+
+        Searches get threads of their own: queued in asyncio's shared executor, a burst of them
+        would hold up the short jobs behind them (prompt building, answer checks) for seconds.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._searches, functools.partial(self.search, query, **kwargs))
 
     def _dense(self, snap: _Snapshot, vector: np.ndarray, filters: Filters) -> list[tuple[str, float]]:
         """The best candidates by cosine similarity, among the chunks the filters allow; ties by position."""

@@ -24,6 +24,7 @@ from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
 from bot.tg.limits import QuestionLimits
 from bot.tg.logs import LoggedUpdateProcessor
+from bot.tg.request import AiohttpRequest
 
 UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
 
@@ -37,6 +38,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     builder = (
         ApplicationBuilder()
         .token(token)
+        .request(AiohttpRequest())  # Bot API calls; long polling keeps PTB's own client
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
         .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode()))

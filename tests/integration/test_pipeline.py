@@ -34,6 +34,7 @@ async def make_pipeline(
     """Pipelines over the session index; `model=True` points them at the local model server."""
     db = await open_db(tmp_path / "greenbot.sqlite")
     base, _ = knowledge_index
+    clients: list[ChatClient] = []
 
     def make(model: bool = True, **llm: Any) -> Pipeline:
         settings = base.model_copy(deep=True)
@@ -42,12 +43,15 @@ async def make_pipeline(
                 update={"base_url": fake_openai.base_url, "answer_model": "test-model", "max_retries": 1, "timeout_s": 2.0, **llm}  # type: ignore[attr-defined]
             )
         chat = ChatClient(settings.llm) if model else None
+        clients.extend([chat] if chat else [])
         return Pipeline(
             retriever=retriever, prompts=Prompts(REPO / "prompts"), store=ConversationStore(db),
             settings=settings.pipeline, llm_settings=settings.llm, chat=chat,
         )
 
     yield make
+    for client in clients:
+        await client.aclose()
     await db.close()
 
 

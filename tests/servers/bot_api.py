@@ -5,7 +5,7 @@ serves; every call the bot makes is recorded; the next call of a method can be m
 (429 with retry_after, 400 "can't parse entities", 502). getFile and the file download route
 serve a voice note. Updates can also be built without queueing them, to POST to a webhook.
 When the server runs in another process (the benchmark), /control/push queues updates and
-/control/calls lists the calls made.
+/control/wait lists the calls of a method once enough chats have had one.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class FakeBotAPI:
                 Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
                 Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/control/push", self._control_push, methods=["POST"]),
-                Route("/control/calls", self._control_calls, methods=["GET"]),
+                Route("/control/wait", self._control_wait, methods=["GET"]),
             ]
         )
 
@@ -138,10 +138,10 @@ class FakeBotAPI:
         if method == "getMe":
             return BOT
         if method == "getUpdates":
-            offset = int(params.get("offset") or 0)
+            offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)  # Telegram's default limit
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.2)
             while True:
-                pending = [u for u in self._updates if u["update_id"] >= offset]
+                pending = [u for u in self._updates if u["update_id"] >= offset][:limit]
                 if pending or time.monotonic() >= deadline:
                     return pending
                 await asyncio.sleep(0.01)
@@ -158,9 +158,12 @@ class FakeBotAPI:
         self._updates.extend(updates)
         return JSONResponse({"queued": len(updates)})
 
-    async def _control_calls(self, request: Request) -> JSONResponse:
-        method = request.query_params.get("method")
-        return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.calls if method in (None, c.method)])
+    async def _control_wait(self, request: Request) -> JSONResponse:
+        """Waits (in this process) until `chats` different chats got a call of `method`, then lists the calls."""
+        method, chats = request.query_params.get("method", "sendMessage"), int(request.query_params["chats"])
+        while len({int(params.get("chat_id", 0)) for params in self.sent(method)}) < chats:
+            await asyncio.sleep(0.02)
+        return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.calls if c.method == method])
 
     async def _file(self, request: Request) -> Response:
         self.calls.append(Call("download", {"path": request.path_params["path"]}))
