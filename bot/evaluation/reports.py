@@ -18,12 +18,11 @@ from typing import Any, Literal
 
 import jinja2
 
+from bot.evaluation.scoring import Result
+from bot.evaluation.summary import Summary
+
 __all__ = ["format_metric", "html_report", "junit_xml", "markdown_summary", "write_reports"]
 
-Summary = dict[str, Any]
-"""One summary.json."""
-Result = dict[str, Any]
-"""One line of results.jsonl."""
 Outcome = Literal["passed", "failed", "quarantined", "error"]
 
 MAIN_METRICS = ("hit@5", "mrr", "must_include", "language_match", "refusal_accuracy", "numeric_grounding", "citation_validity", "chrf")
