@@ -3,7 +3,7 @@
     .venv/bin/python bench/retrieval.py            # real index + synthetic 10,000 and 100,000 chunks
     .venv/bin/python bench/retrieval.py --sizes 10000
 
-Query latency covers the whole search: query embedding, dense search in Chroma, BM25 and
+Query latency covers the whole search: query embedding, exact dense search over the snapshot, BM25 and
 fusion. The synthetic indexes use random unit vectors and generated text: they measure the
 cost of search, not of embedding. Prints figures; asserts nothing.
 """
