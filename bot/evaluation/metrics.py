@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sacrebleu import CHRF
 
 from bot.evaluation.normalize import contains, normalize
-from bot.language import detect
+from bot.language import FAMILIES, detect
 from bot.language.scripts import count_letters, decide_by_script
 from bot.language.tokens import clean
 from bot.pipeline.grounding import CITATION, numbers_in, ungrounded_numbers
@@ -27,8 +27,6 @@ logger = logging.getLogger(__name__)
 
 _EXPECT_ANSWER = "answer"
 _EXPECT_REFUSAL = "refusal"
-# py3langid cannot reliably tell Indonesian from Malay, so either counts for the other.
-_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"id", "ms"}),)
 _DIGITS = re.compile(r"\d+")
 # chrF as sacrebleu defines it: character 6-grams, no word n-grams, recall weighted (beta 2).
 _CHRF = CHRF()
@@ -228,7 +226,7 @@ def language_match(text: str, lang: str) -> LanguageMatch:
         reasons.setdefault(found, how)
     if not weights:
         return LanguageMatch(ok=False, found="", reason=f"no words to tell the language by; expected {lang}")
-    family = next((f for f in _FAMILIES if lang in f), frozenset({lang}))
+    family = next((f for f in FAMILIES if lang in f), frozenset({lang}))
     share = sum(weights[member] for member in family) / sum(weights.values())
     found = max(weights, key=lambda member: (member in family, weights[member])) if share >= 0.5 else weights.most_common(1)[0][0]
     how = reasons[found] + ("" if share == 1 else f", {share:.0%} of the letters")

@@ -7,6 +7,7 @@ does not move the figures and an outage does not pass for a quality drop.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -78,13 +79,7 @@ def summarize(rows: Sequence[Result], meta: dict[str, Any]) -> Summary:
 
 def refusal_figures(rows: Iterable[Result]) -> dict[str, int]:
     """Refusals counted both ways: refused when it should have answered, and the reverse."""
-    counts = refusal_counts((row["expect"], row["mode"] == "refusal") for row in rows)
-    return {
-        "correct_refusals": counts.correct_refusals,
-        "missed_refusals": counts.missed_refusals,
-        "false_refusals": counts.false_refusals,
-        "correct_answers": counts.correct_answers,
-    }
+    return dataclasses.asdict(refusal_counts((row["expect"], row["mode"] == "refusal") for row in rows))
 
 
 def critical_failures(rows: Iterable[Result]) -> list[str]:

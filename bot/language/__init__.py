@@ -1,10 +1,11 @@
 """Language detection for chat messages: pure functions, no network."""
 
 from bot.language.codes import CONTENT_LANGUAGES, SUPPORTED, normalise_code
-from bot.language.detect import Detection, Priors, detect
+from bot.language.detect import FAMILIES, Detection, Priors, detect
 
 __all__ = [
     "CONTENT_LANGUAGES",
+    "FAMILIES",
     "SUPPORTED",
     "Detection",
     "Priors",

@@ -32,7 +32,7 @@ _VI_MARKED_CONFIDENCE = 0.98
 # How much a prior alone is worth, by where it came from.
 _PRIOR_CONFIDENCE: dict[str, float] = {"chosen": 0.9, "recent": 0.75, "client": 0.6}
 # Languages so close that a detector's confidence is shared between them.
-_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"id", "ms"}),)
+FAMILIES: tuple[frozenset[str], ...] = (frozenset({"id", "ms"}),)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _prior(priors: Priors) -> tuple[str, str] | None:
 
 def _family_confidence(guess: _Guess) -> float:
     """The guess's probability, pooled with its close relatives' (id + ms)."""
-    for family in _FAMILIES:
+    for family in FAMILIES:
         if guess.lang in family:
             return sum(guess.scores.get(lang, 0.0) for lang in family) or guess.confidence
     return guess.confidence
