@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,7 +15,7 @@ from pydantic import (
     HttpUrl,
 )
 
-from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES
+from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES, SECTORS
 
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SOURCE_DATE = re.compile(r"^(n\.d\.|\d{4}(-\d{2}(-\d{2})?)?)$")
@@ -32,6 +32,12 @@ def _known_country(code: str) -> str:
         raise ValueError(
             f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})"
         )
+    return code
+
+
+def _known_sector(code: str) -> str:
+    if code not in SECTORS:
+        raise ValueError(f"unknown sector {code!r} (expected one of {', '.join(SECTORS)})")
     return code
 
 
@@ -68,4 +74,9 @@ class FrontMatter(BaseModel):
     updated: dt.date
     review_by: dt.date
     translation_of: str | None = Field(default=None, pattern=_SLUG)
+    # Translations only: the original's content hash they were made from (`greenbot knowledge
+    # stamp` writes it) and whether a native speaker has checked them.
+    translated_from: str | None = Field(default=None, pattern=r"^[0-9a-f]{12}$")
+    review: Literal["machine", "native"] | None = None
+    sectors: list[Annotated[str, AfterValidator(_known_sector)]] = Field(default_factory=list)
     core: bool = False
