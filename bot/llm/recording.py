@@ -4,12 +4,19 @@ The evaluation harness covers the model path in CI this way: `GREENBOT_LLM__RECO
 saves every response while a real model answers; `GREENBOT_LLM__REPLAY_FILE` serves them
 back. Responses are keyed by the request (path and JSON body, not the host), so a changed
 prompt, model or setting finds no recording and fails loudly instead of replaying a stale one.
+
+The retrieved passages inside a prompt's `<sources>` block are keyed by the documents they
+come from (their `[n] title` lines, without the numbers or the order), not by their text.
+Which passages of a document rank where can hinge on similarity scores five decimals apart,
+so keying on their text made a recording miss where the Khmer case's 4th and 5th passages
+swapped places. A different document is still a miss.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +35,31 @@ def recording_transport(settings: LLMSettings) -> httpx.AsyncBaseTransport | Non
     return None
 
 
+_SOURCES = re.compile(r"<sources>(.*?)</sources>", re.DOTALL)
+_SOURCE_TITLE = re.compile(r"^\[\d+\] (.+)$", re.MULTILINE)
+
+
 def request_key(request: httpx.Request) -> str:
     """The same request always gives the same key, whichever server it was sent to."""
     try:
         body: Any = json.loads(request.content or b"null")
     except ValueError:
         body = request.content.decode("utf-8", "replace")
+    if isinstance(body, dict) and isinstance(body.get("messages"), list):
+        body["messages"] = [_without_passages(m) for m in body["messages"]]
     canonical = json.dumps([request.method, request.url.path, body], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _without_passages(message: Any) -> Any:
+    """A chat message with each `<sources>` block reduced to the sorted titles of its documents."""
+    if not isinstance(message, dict) or not isinstance(message.get("content"), str):
+        return message
+    return {**message, "content": _SOURCES.sub(_documents, message["content"])}
+
+
+def _documents(block: re.Match[str]) -> str:
+    return "<sources>" + "\n".join(sorted(set(_SOURCE_TITLE.findall(block[1])))) + "</sources>"
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):

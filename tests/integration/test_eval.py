@@ -194,8 +194,8 @@ RECORDED = tuple(f"quick-wins-{lang}" for lang in ("en", "vi", "th", "id", "ms",
 async def test_the_committed_recording_covers_the_model_path_offline(knowledge_index: tuple[Settings, IndexReport], retriever: HybridRetriever) -> None:
     """CI has no model server: the answers recorded in eval/recordings/ replay through the model path.
 
-    A miss means a prompt, a setting or the retrieved text of these cases changed since the
-    recording: record again as eval/README.md shows."""
+    A miss means a prompt, a setting or the documents retrieved for these cases changed since
+    the recording: record again as eval/README.md shows."""
     settings, _ = knowledge_index
     player = settings.model_copy(update={"llm": settings.llm.model_copy(update={"replay_file": REPO / "eval" / "recordings" / "quick-wins.jsonl"})})
     cases, topics, _ = select_cases(player, Selection(case_ids=RECORDED))
