@@ -103,6 +103,9 @@ class TelegramSettings(BaseModel):
     concurrent_updates: int = Field(default=256, ge=1)  # chats never wait for each other's model calls
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # may use /stats and /reload; env: "123,456"
     flood_limit_per_s: float = Field(default=30, ge=0)  # outgoing messages a second (Telegram's limit); 0: no limit
+    request_timeout_s: float = Field(default=5.0, gt=0)  # each Bot API call, to connect and to read
+    retry_budget_s: float = Field(default=30.0, ge=0)  # a call failing with a 5xx or a lost connection is tried again this long
+    retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries; it doubles
     questions_per_minute: int = Field(default=10, ge=1)
     questions_per_day: int = Field(default=100, ge=1)
     webhook_url: str | None = None  # public HTTPS URL, e.g. https://bot.example.org/telegram
@@ -203,6 +206,11 @@ class Settings(BaseSettings):
             found.append(dict(dotenv_settings.env_vars))
         well_known = _WellKnownNames(settings_cls, *found)
         return init_settings, env_settings, dotenv_settings, well_known, file_secret_settings
+
+    def secrets(self) -> list[str]:
+        """The values no log line or message may show: the bot token, the webhook secret, the API key."""
+        hidden = (self.telegram.token, self.telegram.webhook_secret, self.llm.api_key)
+        return [secret.get_secret_value() for secret in hidden if secret is not None]
 
     @property
     def database_path(self) -> Path:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 import typer
 from langchain_core.embeddings import Embeddings
 from pydantic import ValidationError
 
+from bot.cli.logs import configure_logging, hide
 from bot.config import Settings
 from bot.errors import ConfigError, IndexNotBuilt
 from bot.retrieval import build_embeddings, build_index, open_client, open_collection, open_retriever
@@ -35,16 +35,13 @@ def root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens, step by step."),
 ) -> None:
     """Load the settings once (environment and .env) and set up logging."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "chromadb", "urllib3", "bm25s"):  # Bot API URLs carry the token
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(verbose)
     try:
         ctx.obj = Settings()
-    except ValidationError as exc:
-        raise ConfigError(f"invalid settings: {exc}") from exc
+    except ValidationError as exc:  # said without the rejected values, which may be secrets
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
+        raise ConfigError(f"invalid settings: {problems}") from None
+    hide(ctx.obj.secrets())
 
 
 def settings_of(ctx: typer.Context) -> Settings:

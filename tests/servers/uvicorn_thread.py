@@ -3,6 +3,7 @@ forked process when its CPU must not compete with the code being measured (bench
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import socket
 import threading
@@ -75,3 +76,32 @@ class ServerProcess(_LoopbackServer):
     def stop(self) -> None:
         self._process.terminate()
         self._process.join(timeout=10)
+
+
+class Blackhole:
+    """A loopback port whose connections never complete: its one-place accept queue is full.
+
+    What a Bot API or model server address looks like when the network drops the packets:
+    every connect attempt waits until the client's connect timeout."""
+
+    def __init__(self) -> None:
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(0)
+        self.port = int(self._server.getsockname()[1])
+        self._queued: list[socket.socket] = []
+        for _ in range(3):  # fill the accept queue; later SYNs are dropped
+            client = socket.socket()
+            client.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                client.connect(("127.0.0.1", self.port))
+            self._queued.append(client)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        for client in self._queued:
+            client.close()
+        self._server.close()

@@ -1,0 +1,41 @@
+"""The redacting log filter: known secrets and token-shaped strings never reach a log line."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.cli.logs import REDACTED, Redactor
+
+TOKEN = "123:TEST-token-of-another-shape"
+
+
+def _logged(redactor: Redactor, emit: logging.Logger) -> str:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(redactor)
+    emit.addHandler(handler)
+    try:
+        try:
+            try:
+                raise OSError(f"Connection timeout to host http://127.0.0.1:1/bot{TOKEN}/getMe")
+            except OSError as exc:
+                raise RuntimeError("Timed out") from exc
+        except RuntimeError:
+            emit.error("call %s failed for bot%s", "getMe", TOKEN.replace(":", "%3A"), exc_info=True, stack_info=True)
+    finally:
+        emit.removeHandler(handler)
+    return stream.getvalue()
+
+
+def test_known_secrets_are_redacted_from_message_arguments_tracebacks_and_stacks() -> None:
+    redactor = Redactor()
+    redactor.add([TOKEN, ""])
+    out = _logged(redactor, logging.getLogger("test.redaction"))
+    assert TOKEN not in out and "TEST-token" not in out
+    assert f"call getMe failed for bot{REDACTED}" in out and f"/bot{REDACTED}/getMe" in out and "Timed out" in out
+
+
+def test_anything_shaped_like_a_bot_token_is_redacted_even_when_unknown() -> None:
+    token = "987654321:AAHx-abcdefghijklmnopqrstuvwxyz012345"
+    assert Redactor().redact(f"GET /bot{token}/sendMessage") == f"GET /bot{REDACTED}/sendMessage"
