@@ -73,20 +73,34 @@ async def m003_turn_sources_and_feedback_link(db: aiosqlite.Connection) -> None:
     await db.execute("CREATE INDEX feedback_by_time ON feedback (created_at)")
 
 
-MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback, m003_turn_sources_and_feedback_link]
+async def m004_handled_updates(db: aiosqlite.Connection) -> None:
+    """Telegram update ids already handled, so that a re-delivery after a crash is skipped."""
+    await db.execute("CREATE TABLE handled_updates (update_id INTEGER PRIMARY KEY, handled_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")
+    await db.execute("CREATE INDEX handled_updates_by_time ON handled_updates (handled_at)")
+
+
+MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback, m003_turn_sources_and_feedback_link, m004_handled_updates]
 
 
 async def migrate(db: aiosqlite.Connection) -> list[str]:
-    """Apply the migrations not yet recorded; return their names."""
-    await db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-    async with db.execute("SELECT name FROM _migrations") as cursor:
-        done = {row[0] async for row in cursor}
-    applied = []
-    for migration in MIGRATIONS:
-        if migration.__name__ in done:
-            continue
-        await migration(db)
-        await db.execute("INSERT INTO _migrations (name) VALUES (?)", (migration.__name__,))
+    """Apply the migrations not yet recorded, all in one transaction; return their names.
+
+    The transaction takes SQLite's write lock before it reads what was applied, so when two
+    processes open a new database at once, the second waits and then finds the work done.
+    """
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        await db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        async with db.execute("SELECT name FROM _migrations") as cursor:
+            done = {row[0] async for row in cursor}
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.__name__ not in done:
+                await migration(db)
+                await db.execute("INSERT INTO _migrations (name) VALUES (?)", (migration.__name__,))
+                applied.append(migration.__name__)
         await db.commit()
-        applied.append(migration.__name__)
+    except BaseException:
+        await db.rollback()
+        raise
     return applied

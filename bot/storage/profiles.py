@@ -48,10 +48,15 @@ class ProfileStore:
         return data
 
     async def forget(self, user_id: str) -> int:
-        """Delete every row about the user (profile, conversation, feedback); return how many."""
+        """Delete every row about the user (profile, conversation, feedback); return how many.
+
+        The write-ahead log still holds the deleted text until a checkpoint copies it over the
+        (zeroed, with secure_delete) pages of the main file, so one is run at once and the log
+        truncated."""
         deleted = 0
         for table in _USER_TABLES:
             cursor = await self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             deleted += cursor.rowcount
         await self._db.commit()
+        await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return deleted
