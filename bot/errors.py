@@ -12,7 +12,8 @@ these are for things that went wrong. The command line prints them as one line.
     │   └── EmbeddingMismatch the index was built with another embedding model
     ├── LLMError              the model server failed (after its retries)
     │   ├── LLMTimeout        it did not answer in time
-    │   └── LLMRateLimited    it kept answering 429
+    │   ├── LLMRateLimited    it kept answering 429
+    │   └── LLMBadOutput      it answered, but not with a reply the bot can use
     ├── StorageError          the SQLite database cannot be opened or migrated
     └── EvaluationError       an evaluation suite, baseline or run that cannot be used
 """
@@ -48,6 +49,11 @@ class EmbeddingMismatch(RetrievalError):
 
 class LLMError(GreenbotError):
     """The model server failed or answered with an error, after retries."""
+
+
+class LLMBadOutput(LLMError):
+    """The model answered, but the reply is unusable: not a chat completion, or empty, or it
+    failed the checks after generation (citations, figures, language)."""
 
 
 class LLMTimeout(LLMError):

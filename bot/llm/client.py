@@ -77,8 +77,9 @@ class ChatClient:
 
     async def _complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """`complete`, on this client's loop."""
+        chat_messages = [_MESSAGE_TYPES[role](content=text) for role, text in messages]
         with translated_errors(self.model):
-            reply = await self._chat.ainvoke([_MESSAGE_TYPES[role](content=text) for role, text in messages])
+            reply = await self._chat.ainvoke(chat_messages)
         usage = reply.usage_metadata or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
         return Completion(
             text=str(reply.content).strip(),

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import openai
 
-from bot.errors import LLMError, LLMRateLimited, LLMTimeout
+from bot.errors import LLMBadOutput, LLMError, LLMRateLimited, LLMTimeout
 
 
 @contextmanager
@@ -21,3 +21,5 @@ def translated_errors(model: str) -> Iterator[None]:
         raise LLMRateLimited(f"{model} is rate-limited: {exc.message}") from exc
     except openai.APIError as exc:
         raise LLMError(f"{model} failed: {exc.message}") from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a chat completion (bad JSON, missing fields)
+        raise LLMBadOutput(f"{model} sent a reply that is not a chat completion: {type(exc).__name__}") from exc

@@ -29,7 +29,7 @@ from bot.domain import (
     ScoredChunk,
     Turn,
 )
-from bot.errors import LLMError
+from bot.errors import LLMBadOutput, LLMError
 from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
 from bot.llm import Completion, Role
 from bot.pipeline.budget import Fitted, TokenBudget
@@ -99,8 +99,8 @@ class Pipeline:
         history = question.history
         if history is None:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
-        with clock("language"):
-            detection = detect(text, Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
+        with clock("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
+            detection = detect(text[: self._settings.max_question_chars], Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
         lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
         base = Answer(text="", language=lang, mode="refusal", language_reason=detection.reason, language_confidence=detection.confidence)
         if lang != detection.lang:
@@ -129,6 +129,9 @@ class Pipeline:
             try:
                 with clock("generation"):
                     await self._generate(base, question, text, history, country)
+            except LLMBadOutput as exc:
+                logger.warning("model reply unusable, answering offline: %s", exc)
+                base.notices.append("model_rejected")
             except LLMError as exc:
                 logger.warning("model failed, answering offline: %s", exc)
                 base.notices.append("model_failed")
@@ -209,6 +212,9 @@ class Pipeline:
             completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)])
             _count_tokens(answer, completion)
             checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
+        failed = checked.failure()
+        if failed:
+            raise LLMBadOutput(f"the model's reply failed the checks: {failed}")
         answer.text = checked.text
         answer.mode = "llm"
         answer.removed_citations = list(checked.removed)
@@ -225,7 +231,8 @@ class Pipeline:
         system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""))
         texts = _source_texts(answer)
         budget = self._llm.token_budget(lang)
-        fitted = self._budget.fit(budget, [system, text], history, [t for _, t in texts])
+        frame = self._prompts.render("answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang])  # the question and the template's words
+        fitted = self._budget.fit(budget, [system, frame], history, [t for _, t in texts])
         sent = list(zip(answer.sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
         kept = [{"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body} for s, body in sent]
         user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang])
@@ -241,7 +248,8 @@ class Pipeline:
         hits = [(numbers[h.chunk.group_id], h) for h in answer.contexts]
         points = extract_points(question, hits, max_points=self._settings.offline_points)
         lang = answer.language
-        lines = [self._prompts.message(lang, "model_failed_note" if "model_failed" in answer.notices else "offline_note")]
+        note = next((f"{n}_note" for n in ("model_failed", "model_rejected") if n in answer.notices), "offline_note")
+        lines = [self._prompts.message(lang, note)]
         if "unsupported_language" in answer.notices:
             lines.append(self._prompts.message(FALLBACK_LANG, "unsupported_language_note"))
         elif lang != FALLBACK_LANG and any(h.chunk.lang != lang for _, h in hits[: len(points)]):
@@ -293,6 +301,21 @@ class _Checked:
     removed: tuple[int, ...]
     ungrounded_numbers: list[str]  # figures found in none of the cited sources
     wrong_language: bool
+
+    def failure(self) -> str | None:
+        """Why this reply must not reach the owner, or None: an owner is better served by quotes
+        from the guides than by an empty reply, an uncited one, one with figures the sources do
+        not hold, or one in another language."""
+        made_up = [n for n in self.ungrounded_numbers if _is_figure(n)]
+        if not self.text.strip():
+            return "it is empty"
+        if self.wrong_language:
+            return "it is not in the owner's language"
+        if not self.cited:
+            return "it cites no source"
+        if made_up:
+            return f"figures in no source: {', '.join(made_up)}"
+        return None
 
 
 def _check(reply: str, prompt: _Prompt, lang: str) -> _Checked:
@@ -362,6 +385,12 @@ def _source_texts(answer: Answer) -> list[tuple[int, str]]:
     for hit in answer.contexts:
         texts.setdefault(numbers[hit.chunk.group_id], []).append(hit.chunk.text)
     return [(n, "\n\n".join(texts[n])) for n in sorted(texts)]
+
+
+def _is_figure(number: str) -> bool:
+    """A percentage, an amount with separators or decimals, or a number from 100 up (a year, a
+    price); "3 steps" or "step 12" are not figures a source must hold."""
+    return number.endswith("%") or not number.isdigit() or int(number) >= 100
 
 
 def _wrong_language(reply: str, lang: str) -> bool:

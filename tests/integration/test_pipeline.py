@@ -94,11 +94,25 @@ async def test_invalid_citation_is_removed(make_pipeline: MakePipeline, fake_ope
     assert answer.removed_citations == [9, 7] and not answer.flagged_no_citation
 
 
-async def test_answer_without_any_valid_citation_is_flagged(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
-    fake_openai.enqueue("LED lamps save 75% of your bill by 2031 [12].")
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (Reply(raw='{"id": "x", "choices": [{"message": {"content": "LED'), "not a chat completion: JSONDecodeError"),
+        (Reply(raw='{"id": "x", "object": "chat.completion", "choices": null}'), "not a chat completion"),
+        (Reply(text=""), "it is empty"),
+        (Reply(text="LED lamps save 75% of your bill by 2031 [12]."), "it cites no source"),
+        (Reply(text="LED lamps save 75% of your bill by 2031 [1]."), "figures in no source: 75%, 2031"),
+    ],
+    ids=["broken-json", "no-choices", "empty", "uncited", "made-up-figures"],
+)
+async def test_an_unusable_model_reply_falls_back_to_the_offline_answer(
+    make_pipeline: MakePipeline, fake_openai: FakeOpenAI, reply: Reply, why: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.enqueue(reply, reply)
     answer = await ask(make_pipeline(), "How much do LED lamps save?")
-    assert answer.flagged_no_citation and answer.removed_citations == [12]
-    assert answer.ungrounded_numbers == ["75%", "2031"]
+    assert answer.mode == "offline" and "model_rejected" in answer.notices
+    assert answer.text.startswith("The AI answer did not pass our checks") and "• " in answer.text and answer.sources
+    assert why in caplog.text
 
 
 def _sent_sources(request: dict[str, Any]) -> list[str]:
@@ -233,3 +247,11 @@ async def test_non_english_question_is_also_searched_in_english(make_pipeline: M
     await ask(make_pipeline(), "Lắp điện mặt trời mái nhà có cần giấy phép không?")
     translations = [r for r in fake_openai.requests if "English search query" in r["messages"][0]["content"]]
     assert len(translations) == 1 and "Vietnamese" in translations[0]["messages"][0]["content"]
+
+
+async def test_a_huge_message_is_refused_and_only_its_start_is_read_for_the_language(make_pipeline: MakePipeline) -> None:
+    """Detection ran over the whole text before the length check: 100,000 characters stalled the bot for seconds."""
+    text = "Làm sao để giảm tiền điện cho cửa hàng của tôi? " * 40 + "How do I cut my power bill? " * 3600
+    answer = await ask(make_pipeline(model=False), text)
+    assert len(text) > 100_000 and (answer.mode, answer.refusal_reason) == ("refusal", "too_long")
+    assert answer.language == "vi"  # the language of what a question may hold, not of the English bulk

@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 _QUESTION = re.compile(r"<question>\s*(.*?)\s*</question>", re.DOTALL)
@@ -32,12 +32,13 @@ _FIRST_SOURCE = re.compile(r"^\[1\][^\n]*\n(.+?)(?:\n|$)", re.MULTILINE)
 
 @dataclass
 class Reply:
-    """One scripted answer: text, or an error status, optionally after a delay."""
+    """One scripted answer: text, an error status or a raw body (say, broken JSON), optionally after a delay."""
 
     text: str = ""
     status: int = 200
     delay_s: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None
 
 
 class FakeOpenAI:
@@ -75,7 +76,7 @@ class FakeOpenAI:
     def answer_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if "messages" in r and r["messages"][0]["role"] == "system"]
 
-    async def _chat(self, request: Request) -> JSONResponse:
+    async def _chat(self, request: Request) -> Response:
         body = await request.json()
         self.requests.append(body)
         messages = body["messages"]
@@ -87,6 +88,8 @@ class FakeOpenAI:
         reply = self.replies.popleft() if self.replies else Reply(text=_default_answer(messages))
         if reply.delay_s or self.answer_delay_s:
             await asyncio.sleep(reply.delay_s or self.answer_delay_s)
+        if reply.raw is not None:
+            return Response(reply.raw, status_code=reply.status, media_type="application/json")
         if reply.status != 200:
             error = {"error": {"message": f"scripted {reply.status}", "type": "server_error", "code": None}}
             return JSONResponse(error, status_code=reply.status, headers=reply.headers)
