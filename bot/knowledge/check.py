@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +90,11 @@ def _check_links(doc: Document) -> list[Problem]:
 
 def check_paths(report: CheckReport, only: list[Path]) -> CheckReport:
     """Keep the problems of the given files or folders (checking a part still reads the whole folder)."""
-    wanted = [p.resolve() for p in only]
+    wanted = [Path(os.path.abspath(p)) for p in only]
 
-    def inside(path: Path) -> bool:
-        resolved = path.resolve()
-        return any(resolved == w or w in resolved.parents for w in wanted)
+    def inside(path: Path) -> bool:  # the paths as named, not where links lead: a refused link is reported too
+        named = Path(os.path.abspath(path))
+        return any(named == w or w in named.parents for w in wanted)
 
     return CheckReport(
         problems=[p for p in report.problems if inside(p.path)],

@@ -93,27 +93,39 @@ def document_files(root: Path) -> list[Path]:
 
 
 def load_folder(root: Path) -> KnowledgeFolder:
-    """Load every document under `root`; bad files become problems, never exceptions."""
+    """Load every document under `root`; bad files become problems, never exceptions.
+
+    Two files with one id are both reported and both left out, so that neither replaces the
+    other: the index keeps the last good version of whichever it had. A link to a file outside
+    the folder is refused: the folder is what the content team reviews.
+    """
     if not root.is_dir():
         raise KnowledgeError(f"{root}: no such knowledge folder")
     topics = load_topics(root)
-    documents: list[Document] = []
     problems: list[Problem] = []
-    seen: dict[str, Document] = {}
+    loaded: list[Document] = []
     files = document_files(root)
+    inside = root.resolve()
     for path in files:
+        target = path.resolve()
+        if target != inside and inside not in target.parents:
+            problems.append(Problem(path, 1, f"links to {target}, outside the knowledge folder: copy the file into the folder instead"))
+            continue
         doc, found = load_document(path, root, topics)
         problems.extend(found)
-        if doc is None:
+        if doc is not None:
+            loaded.append(doc)
+    by_id: dict[str, list[Document]] = {}
+    for doc in loaded:
+        by_id.setdefault(doc.meta.id, []).append(doc)
+    documents = []
+    for doc in loaded:
+        same = by_id[doc.meta.id]
+        if len(same) == 1:
+            documents.append(doc)
             continue
-        first = seen.get(doc.meta.id)
-        if first is not None:
-            problems.append(
-                Problem(path, doc.key_lines.get("id", 1), f"duplicate id {doc.meta.id!r} (also in {first.rel_path})")
-            )
-            continue
-        seen[doc.meta.id] = doc
-        documents.append(doc)
+        others = ", ".join(other.rel_path for other in same if other is not doc)
+        problems.append(Problem(doc.path, doc.key_lines.get("id", 1), f"duplicate id {doc.meta.id!r} (also in {others}): give each file its own id; neither is used until then"))
     return KnowledgeFolder(root=root, topics=topics, documents=documents, problems=problems, files=files)
 
 
@@ -144,6 +156,10 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         line = mark.line + first_line if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(path, line, f"malformed front matter: {reason}")]
+    except ValueError:  # YAML reads 2026-02-30 as a date, and Python refuses it
+        bad = _impossible_date(yaml.compose(fm_text, Loader=yaml.SafeLoader))
+        line, text = (bad.start_mark.line + first_line, bad.value) if bad is not None else (first_line, "a date")
+        return None, [Problem(path, line, f"{text} is not a real date: write it as YYYY-MM-DD, e.g. 2026-02-28")]
     if not isinstance(data, dict):
         return None, [Problem(path, 1, "front matter must be a set of 'key: value' lines")]
 
@@ -173,6 +189,23 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         return None, problems
     doc = Document(meta=meta, body=body, path=path, rel_path=rel.as_posix(), body_line=body_line, key_lines=key_lines)
     return doc, []
+
+
+def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar that YAML takes for a date but that is no real day."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return next((bad for child in children if (bad := _impossible_date(child)) is not None), None)
 
 
 def _plain(error: object) -> str:

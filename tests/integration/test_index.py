@@ -66,6 +66,20 @@ def test_broken_file_is_reported_and_keeps_its_last_good_version(
     assert hits[0].chunk.doc_id == "flood-plan"
 
 
+def test_a_duplicate_id_indexes_neither_file_and_keeps_the_last_good_version(
+    tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
+) -> None:
+    first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    original = (tiny_knowledge / "en" / "flood-plan.md").read_text(encoding="utf-8")
+    (tiny_knowledge / "en" / "a-flood-copy.md").write_text(original.replace("Floods can", "Typhoons can"), encoding="utf-8")
+    report = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert (report.embedded, report.removed) == (0, 0) and len(report.errors) == 2
+    retriever = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert retriever.size == first.chunks
+    flood = [h for h in retriever.search("move stock above the flood water line", k=10) if h.chunk.doc_id == "flood-plan"]
+    assert flood and all(h.chunk.path == "en/flood-plan.md" and "Typhoons" not in h.chunk.text for h in flood)
+
+
 def test_switching_the_model_builds_a_new_collection(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
     with pytest.raises(IndexNotBuilt):
         open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.errors import KnowledgeError
 from bot.knowledge import check_folder, load_folder
+from bot.knowledge.check import check_paths
 
 TODAY = dt.date(2026, 11, 23)
 LED = "en/led-lighting.md"
@@ -54,7 +55,6 @@ BROKEN = [
     pytest.param(LED, "title: Switch the shop to LED lighting\n", "", f"{LED}:1: title: Field required", id="missing-title"),
     pytest.param(LED, "core: true", "core: true\nauthor: me", f"{LED}:8: author: Extra inputs are not permitted", id="unknown-key"),
     pytest.param("vi/led-lighting.md", "translation_of: led-lighting", "translation_of: led-lamps", "vi/led-lighting.md:7: translation_of names 'led-lamps', but no document has that id", id="translation-of-missing"),
-    pytest.param("vi/led-lighting.md", "id: led-lighting-vi", "id: fridge-temperature", "vi/led-lighting.md:2: duplicate id 'fridge-temperature' (also in en/fridge-temperature.md)", id="duplicate-id"),
     pytest.param("vi/led-lighting.md", "lang: vi", "lang: th", "vi/led-lighting.md:4: lang is 'th' but the file is in the 'vi' folder", id="wrong-folder"),
     pytest.param(LED, "3. See also [fridges](fridge-temperature.md).", "3. See also [fridges](fridges.md).", f"{LED}:26: broken link: fridges.md does not exist", id="broken-link"),
     pytest.param("en/flood-plan.md", "review_by: 2099-01-01", "review_by: 2026-01-31", "en/flood-plan.md:13: warning: review_by 2026-01-31 has passed", id="review-overdue"),
@@ -91,6 +91,36 @@ def test_a_bad_file_does_not_stop_the_others(tiny_knowledge: Path) -> None:
     _edit(tiny_knowledge, "en/flood-plan.md", "lang: en", "lang: xx")
     folder = load_folder(tiny_knowledge)
     assert len(folder.documents) == 5 and len(folder.problems) == 1
+
+
+def test_an_impossible_date_is_reported_with_its_line_and_the_others_load(tiny_knowledge: Path) -> None:
+    """YAML reads 2026-02-30 as a date and Python refuses it: that was a traceback and no report."""
+    _edit(tiny_knowledge, "en/flood-plan.md", "review_by: 2099-01-01", "review_by: 2026-02-30")
+    assert _check(tiny_knowledge) == ["en/flood-plan.md:13: 2026-02-30 is not a real date: write it as YYYY-MM-DD, e.g. 2026-02-28"]
+    assert len(load_folder(tiny_knowledge).documents) == 5
+
+
+def test_a_duplicate_id_is_blamed_on_both_files_and_neither_is_used(tiny_knowledge: Path) -> None:
+    """The new file sorts before the original: before, the original was blamed and the newcomer used."""
+    original = (tiny_knowledge / "en" / "flood-plan.md").read_text(encoding="utf-8")
+    (tiny_knowledge / "en" / "a-flood-copy.md").write_text(original.replace("Floods can", "A copy: floods can"), encoding="utf-8")
+    assert _check(tiny_knowledge) == [
+        "en/a-flood-copy.md:2: duplicate id 'flood-plan' (also in en/flood-plan.md): give each file its own id; neither is used until then",
+        "en/flood-plan.md:2: duplicate id 'flood-plan' (also in en/a-flood-copy.md): give each file its own id; neither is used until then",
+    ]
+    assert "flood-plan" not in {d.meta.id for d in load_folder(tiny_knowledge).documents}
+
+
+def test_a_link_to_a_file_outside_the_folder_is_refused_and_reported(tiny_knowledge: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text((tiny_knowledge / "en" / "flood-plan.md").read_text(encoding="utf-8").replace("id: flood-plan", "id: elsewhere"), encoding="utf-8")
+    link = tiny_knowledge / "en" / "elsewhere.md"
+    link.symlink_to(outside)
+    expected = f"en/elsewhere.md:1: links to {outside}, outside the knowledge folder: copy the file into the folder instead"
+    assert _check(tiny_knowledge) == [expected]
+    assert "elsewhere" not in {d.meta.id for d in load_folder(tiny_knowledge).documents}
+    report = check_paths(check_folder(load_folder(tiny_knowledge), today=TODAY), [link])  # checking that one file shows it too
+    assert [str(p).replace(f"{tiny_knowledge}/", "") for p in report.problems] == [expected]
 
 
 def test_missing_topics_file_is_a_clear_error(tiny_knowledge: Path) -> None:
