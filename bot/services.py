@@ -18,7 +18,7 @@ from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
-from bot.storage import ConversationStore, FeedbackStore, ProfileStore, open_db
+from bot.storage import ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, open_db
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Services:
     conversations: ConversationStore
     profiles: ProfileStore
     feedback: FeedbackStore
+    handled: HandledUpdates  # Telegram update ids already answered
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -47,6 +48,8 @@ class Services:
         db = await open_db(settings.database_path)
         conversations = ConversationStore(db, settings.storage.retention_days)
         await conversations.purge()
+        handled = HandledUpdates(db)
+        await handled.purge()
         llm = settings.llm
         chat = ChatClient(llm) if llm.configured else None
         utility = ChatClient(llm, llm.utility_model) if llm.configured and llm.utility_model else None
@@ -68,6 +71,7 @@ class Services:
             conversations=conversations,
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
+            handled=handled,
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.replies import say, tapped, ui_language
 
 MYDATA_FILENAME = "greenguide-my-data.json"
+MYDATA_START = "mydata"  # the deep link t.me/<bot>?start=mydata opens the private chat with /start mydata
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -30,11 +32,16 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:
-    """Send the user every row stored about them, as a JSON file."""
+    """Send the user every row stored about them, as a JSON file, in a private chat only:
+    in a group the export (questions, answers, feedback) would be everyone's to read."""
     services, user, message = context.services, update.effective_user, update.effective_message
     assert user is not None and message is not None
-    data = await services.profiles.export(str(user.id))
     lang = await ui_language(user, services)
+    if message.chat.type != ChatType.PRIVATE:
+        link = f"https://t.me/{context.bot.username}?start={MYDATA_START}"
+        await message.reply_text(services.prompts.message(lang, "mydata_private_only", link=link), disable_web_page_preview=True)
+        return
+    data = await services.profiles.export(str(user.id))
     await message.reply_document(
         document=json.dumps(data, ensure_ascii=False, indent=2).encode(),
         filename=MYDATA_FILENAME,

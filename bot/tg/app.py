@@ -19,12 +19,13 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.services import Services
-from bot.tg import account, admin, feedback, keyboards, onboarding, questions
+from bot.tg import account, admin, feedback, keyboards, onboarding, questions, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
+from bot.tg.incoming import UpdateReader
 from bot.tg.limits import QuestionLimits
 from bot.tg.logs import LoggedUpdateProcessor
-from bot.tg.request import AiohttpRequest
+from bot.tg.request import AiohttpRequest, PollingRequest
 
 UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
 
@@ -38,10 +39,11 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     builder = (
         ApplicationBuilder()
         .token(token)
-        .request(AiohttpRequest())  # Bot API calls; long polling keeps PTB's own client
+        .request(AiohttpRequest(timeout_s=telegram.request_timeout_s, retry_budget_s=telegram.retry_budget_s, backoff_s=telegram.retry_backoff_s))
+        .get_updates_request(PollingRequest(telegram.request_timeout_s, UpdateReader()))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
-        .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode()))
+        .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode(), handled=services.handled))
     )
     if telegram.base_url:
         builder = builder.base_url(telegram.base_url).base_file_url(telegram.base_url.replace("/bot", "/file/bot"))
@@ -52,6 +54,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day)
 
     admins = filters.User(user_id=telegram.admin_user_ids)
+    application.add_handlers([MessageHandler(filters.UpdateType.EDITED, screens.ignore_edit), CallbackQueryHandler(screens.screen_tap)], group=-1)
     application.add_handlers(
         [
             CommandHandler("start", onboarding.start),

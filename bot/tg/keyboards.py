@@ -6,6 +6,7 @@ after which the next question follows. Handlers are routed by `<kind>` in app.py
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -31,6 +32,27 @@ def data(*parts: object) -> str:
     if len(value.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {value!r}")
     return value
+
+
+# What each kind of button may carry after its kind (and an optional ":next"); ids and indexes
+# are bounded so that a forged number can never overflow SQLite's 64-bit integers.
+_VALUES = {
+    LANG: r"[a-z]{2}|skip",
+    COUNTRY: r"[A-Z]{2}|skip",
+    SECTOR: r"[a-z]{1,20}|skip",
+    PROFILE: "|".join((LANG, COUNTRY, SECTOR)),
+    TOPIC: r"\d{1,3}",
+    ASK: r"\d{1,3}:\d{1,3}",
+    RATE: r"(?:up|down):\d{1,18}",
+    WHY: r"\d{1,18}:[a-z_]{1,20}",
+    FORGET: r"yes|no",
+}
+_VALID = re.compile("|".join(f"{kind}:(?:{values})(?::{NEXT})?" for kind, values in _VALUES.items()))
+
+
+def is_valid(callback_data: str | None) -> bool:
+    """True for data that one of our keyboards could have made (a forged or garbled tap is not)."""
+    return callback_data is not None and _VALID.fullmatch(callback_data) is not None
 
 
 def parse(callback_data: str | None) -> list[str]:

@@ -1,4 +1,8 @@
-"""Per-user question limits (a minute and a day), so one user cannot crowd out the rest."""
+"""Per-user question limits (a minute and a day), so one user cannot crowd out the rest.
+
+A user over a limit hears so once per window, not once per message: the notices share
+Telegram's outgoing limit with everyone's answers, and a flood of them made others wait.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ class QuestionLimits:
         self._per_minute = per_minute
         self._per_day = per_day
         self._buckets: TTLCache[int, tuple[AsyncLimiter, AsyncLimiter]] = TTLCache(maxsize=max_users, ttl=_DAY_S)
+        self._told = {"minute": TTLCache[int, bool](maxsize=max_users, ttl=60), "day": TTLCache[int, bool](maxsize=max_users, ttl=_DAY_S)}
 
     @property
     def per_day(self) -> int:
@@ -36,3 +41,11 @@ class QuestionLimits:
         await minute.acquire()  # both have capacity, so neither waits
         await day.acquire()
         return "ok"
+
+    def first_notice(self, user_id: int, verdict: Verdict) -> bool:
+        """True the first time in the window that `user_id` is told about the `verdict` limit."""
+        told = self._told[verdict]
+        if user_id in told:
+            return False
+        told[user_id] = True
+        return True

@@ -2,13 +2,15 @@
 
 Handlers add what they learn (language, answer mode) with `note()`; the line carries the update
 id, a keyed hash of the user id (never the id itself), the kind of update and the latency, and
-never the message text or the token.
+never the message text or the token. The processor also skips an update it handled before:
+Telegram delivers again what it had not yet confirmed when the bot stopped, crash or not.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import logging
 import time
 from collections.abc import Awaitable
@@ -17,6 +19,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
+
+from bot.storage import HandledUpdates
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +37,24 @@ def note(**fields: Any) -> None:
 class LoggedUpdateProcessor(SimpleUpdateProcessor):
     """Runs updates concurrently, as PTB's default does, and logs one line for each."""
 
-    def __init__(self, max_concurrent_updates: int, user_key: bytes) -> None:
+    def __init__(self, max_concurrent_updates: int, user_key: bytes, handled: HandledUpdates) -> None:
         super().__init__(max_concurrent_updates)
         self._user_key = user_key
+        self._handled = handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update) and await self._handled.seen(update.update_id):
+            logger.info("update=%s skipped: handled before the bot restarted", update.update_id)
+            if inspect.iscoroutine(coroutine):  # PTB hands over the handlers' coroutine to await
+                coroutine.close()
+            return
+        try:
+            await self._logged(update, coroutine)
+        finally:
+            if isinstance(update, Update):
+                await self._handled.record(update.update_id)
+
+    async def _logged(self, update: object, coroutine: Awaitable[Any]) -> None:
         fields: dict[str, Any] = {}
         token = _fields.set(fields)
         started = time.perf_counter()

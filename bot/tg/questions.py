@@ -115,7 +115,8 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
     verdict = await context.limits.admit(user.id)
     if verdict != "ok":
         note(mode=f"limited_{verdict}")
-        await say(update, services, f"rate_limited_{verdict}", limit=context.limits.per_day)
+        if context.limits.first_notice(user.id, verdict):  # later messages in the window are dropped silently
+            await say(update, services, f"rate_limited_{verdict}", limit=context.limits.per_day)
         return
     profile = await services.profiles.get(str(user.id))
     async with _typing(context, message.chat_id):

@@ -5,28 +5,47 @@ connections pile up: httpx's pool walks all of its connections, and for each wai
 all of them again, every time a request starts or ends. With hundreds of chats being answered
 at once (a "typing…" every few seconds each, then the answer) that alone stalled the loop for
 hundreds of milliseconds. aiohttp does the same call for about a third of the cost, and its
-pool does not grow slower with its size. Long polling (getUpdates) keeps PTB's default client.
+pool does not grow slower with its size.
+
+A call that fails on the way (a 5xx answer, a refused or timed-out connection) is tried again
+with backoff within a time budget, so that one bad gateway does not cost an owner their answer.
+A call that timed out while *reading* may have been carried out, so a message is not sent a
+second time for it: the caller gets `TimedOut`, meaning delivery unknown. `PollingRequest`
+adds what long polling needs: one update PTB cannot read must not stop polling (incoming.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.tg.incoming import UpdateReader
+
+logger = logging.getLogger(__name__)
+
+_MAX_BACKOFF_S = 8.0
 
 
 class AiohttpRequest(BaseRequest):
     """Bot API calls over one aiohttp session of up to `connections` connections.
 
-    Timeouts are PTB's defaults (5 s to connect and to read) unless a call passes its own;
-    a call waits for a free connection as long as it takes (PTB's pool timeout is not used).
+    Timeouts are `timeout_s` to connect and to read unless a call passes its own; a call waits
+    for a free connection as long as it takes (PTB's pool timeout is not used). A failed try is
+    repeated after `backoff_s`, doubling, while the next one still starts within `retry_budget_s`.
     """
 
-    def __init__(self, connections: int = 256, timeout_s: float = 5.0) -> None:
+    def __init__(self, connections: int = 256, timeout_s: float = 5.0, *, retry_budget_s: float = 30.0, backoff_s: float = 0.5) -> None:
         self._connections = connections
         self._timeout_s = timeout_s
+        self._retry_budget_s = retry_budget_s
+        self._backoff_s = backoff_s
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -51,20 +70,62 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """One call; a timeout becomes PTB's `TimedOut`, any other failure its `NetworkError`."""
+        """One call, tried again while it fails on the way and the budget allows.
+
+        A timeout to connect or a lost connection becomes PTB's `NetworkError`, a timeout while
+        reading its `TimedOut`; a 5xx answer is returned as it is, for PTB to raise."""
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
+        api_method = url.rsplit("/", 1)[-1]
         # aiohttp has no write timeout; uploads are bounded by the read timeout that follows them.
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=_seconds(connect_timeout, self._timeout_s), sock_read=_seconds(read_timeout, self._timeout_s))
-        try:
-            async with self._session.request(
-                method, url, data=_body(request_data), headers={"User-Agent": self.USER_AGENT}, timeout=timeout
-            ) as response:
-                return response.status, await response.read()
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        connect_s = _seconds(connect_timeout, self._timeout_s)
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=_seconds(read_timeout, self._timeout_s))
+        deadline = time.monotonic() + (self._retry_budget_s if api_method != "getUpdates" else 0)  # PTB's polling loop retries itself
+        delay = self._backoff_s
+        while True:
+            again = time.monotonic() + delay <= deadline
+            try:
+                async with self._session.request(method, url, data=_body(request_data), headers={"User-Agent": self.USER_AGENT}, timeout=timeout) as response:
+                    status, payload = response.status, await response.read()
+            except aiohttp.ConnectionTimeoutError as exc:  # nothing was sent: safe to try again
+                if not again:
+                    raise NetworkError(f"could not connect within {connect_s} s") from exc
+                reason = "no connection in time"
+            except TimeoutError as exc:  # sent, but no answer in time: it may have been carried out
+                if not again or _creates_message(api_method):
+                    raise TimedOut from exc
+                reason = "no answer in time"
+            except aiohttp.ClientError as exc:
+                if not again:
+                    raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+                reason = type(exc).__name__
+            else:
+                if status < 500 or not again:
+                    return status, payload
+                reason = f"HTTP {status}"
+            logger.warning("Bot API %s failed (%s); trying again in %.1f s", api_method, reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _MAX_BACKOFF_S)
+
+
+class PollingRequest(AiohttpRequest):
+    """The client for long polling (getUpdates only): one connection, and each batch read by
+    `UpdateReader`, so that an update PTB cannot parse is skipped instead of stopping polling."""
+
+    def __init__(self, timeout_s: float, reader: UpdateReader) -> None:
+        super().__init__(connections=1, timeout_s=timeout_s)
+        self._reader = reader
+
+    def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]  # PTB's is a staticmethod
+        data = BaseRequest.parse_json_payload(payload)
+        if isinstance(data.get("result"), list):
+            data["result"] = self._reader.readable(data["result"])
+        return data
+
+
+def _creates_message(api_method: str) -> bool:
+    """Calls that a second try would carry out twice (a second message in the chat)."""
+    return api_method.startswith(("send", "forward", "copy")) and api_method != "sendChatAction"
 
 
 def _seconds(value: ODVInput[float], default: float) -> float | None:

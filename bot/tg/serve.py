@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 _HELP_LINE = re.compile(r"^/(?P<command>[a-z]+)\s+[–-]\s+(?P<description>.+)$")
 _GIL_SWITCH_S = 0.001  # Python's default is 0.005
+# What the bot asks Telegram for: new messages and button taps. Not edits: an edited question
+# would be answered a second time.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 async def serve(application: BotApplication, settings: TelegramSettings, stop: asyncio.Event | None = None) -> None:
@@ -49,7 +52,7 @@ async def _serve(application: BotApplication, settings: TelegramSettings, stop: 
         if settings.webhook_url:
             assert settings.webhook_secret is not None  # checked by TelegramSettings
             await application.bot.set_webhook(
-                settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=Update.ALL_TYPES
+                settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
             )
         await application.start()
         try:
@@ -57,7 +60,7 @@ async def _serve(application: BotApplication, settings: TelegramSettings, stop: 
                 await _serve_webhook(application, settings, stop)
             else:
                 assert application.updater is not None
-                await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
                 logger.info("polling for updates")
                 await stop.wait()
                 await application.updater.stop()
@@ -69,7 +72,7 @@ async def _serve(application: BotApplication, settings: TelegramSettings, stop: 
 async def _serve_webhook(application: BotApplication, settings: TelegramSettings, stop: asyncio.Event) -> None:
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     app = webhook_app(application, settings.webhook_url, settings.webhook_secret.get_secret_value())
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.webhook_listen, port=settings.webhook_port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.webhook_listen, port=settings.webhook_port, log_level="warning", log_config=None, lifespan="off"))
     serving = asyncio.create_task(server.serve())
     logger.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
     stopping = asyncio.create_task(stop.wait())

@@ -6,10 +6,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,82 +15,14 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, SECTORS
-from bot.retrieval import LOCAL_MODEL_NAME, HybridRetriever, LocalE5Embeddings, build_index, open_retriever
-from bot.services import Services
-from bot.tg import build_application, serve
-from bot.tg.context import BotApplication
+from bot.retrieval import LOCAL_MODEL_NAME, LocalE5Embeddings, build_index, open_retriever
 from bot.tg.webhook import SECRET_HEADER
-from tests.servers.bot_api import BOT, FakeBotAPI
+from tests.integration.bots import ADMIN, RunningBot, StartBot
+from tests.servers.bot_api import BOT
 from tests.servers.openai_compatible import FakeOpenAI, Reply
-from tests.servers.uvicorn_thread import ServerThread, free_port
-from tests.support import make_settings
+from tests.servers.uvicorn_thread import free_port
 
 pytestmark = pytest.mark.integration
-
-ADMIN = 99
-
-
-@dataclass
-class RunningBot:
-    api: FakeBotAPI
-    settings: Settings
-    services: Services
-    application: BotApplication
-    stop: asyncio.Event
-    task: asyncio.Task[None]
-
-    async def rows(self, table: str, user_id: int = 1) -> list[Any]:
-        async with self.services.db.execute(f"SELECT * FROM {table} WHERE user_id = ?", (str(user_id),)) as cursor:
-            return list(await cursor.fetchall())
-
-    def buttons(self, call: dict[str, Any]) -> list[dict[str, str]]:
-        return [b for row in call["reply_markup"]["inline_keyboard"] for b in row]
-
-
-StartBot = Callable[..., Awaitable[RunningBot]]
-
-
-@pytest.fixture
-def bot_api() -> Iterator[FakeBotAPI]:
-    fake = FakeBotAPI()
-    server = ServerThread(fake.app).start()
-    fake.url = server.url  # type: ignore[attr-defined]
-    yield fake
-    server.stop()
-
-
-@pytest.fixture
-async def start_bot(bot_api: FakeBotAPI, tmp_path: Path, retriever: HybridRetriever) -> AsyncIterator[StartBot]:
-    """Start the bot (offline by default) with its own database; stopped gracefully after the test."""
-    running: list[RunningBot] = []
-
-    async def start(*, telegram: dict[str, Any] | None = None, with_retriever: HybridRetriever | None = None, **groups: Any) -> RunningBot:
-        settings = make_settings(
-            tmp_path / "data",
-            telegram={"token": "123:TEST", "base_url": f"{bot_api.url}/bot", "admin_user_ids": [ADMIN], **(telegram or {})},  # type: ignore[attr-defined]
-            **groups,
-        )
-        services = await Services.open(settings, retriever=with_retriever or retriever)
-        application = build_application(settings, services)
-        stop = asyncio.Event()
-        task = asyncio.create_task(serve(application, settings.telegram, stop))
-        while not application.running:
-            assert not task.done(), task.exception()
-            await asyncio.sleep(0.01)
-        bot = RunningBot(bot_api, settings, services, application, stop, task)
-        running.append(bot)
-        return bot
-
-    yield start
-    for bot in running:
-        bot.stop.set()
-        await bot.task
-        await bot.services.close()
-
-
-@pytest.fixture
-async def bot(start_bot: StartBot) -> RunningBot:
-    return await start_bot()
 
 
 # --- onboarding, language and profile ---------------------------------------------------------
@@ -238,7 +167,7 @@ async def test_flood_control_retries_after_the_given_time(bot: RunningBot) -> No
 
 
 async def test_a_failing_update_gets_an_apology_and_the_bot_keeps_serving(bot: RunningBot) -> None:
-    bot.api.fail_next("sendMessage", 502, "Bad Gateway")
+    bot.api.fail_next("sendMessage", 400, "Bad Request: message is too long")  # refused, so not tried again
     bot.api.push_text("How much do LED lamps save?", language_code="tl")
     apology = (await bot.api.wait_for(2))[1]
     assert apology["text"].startswith("Paumanhin")
@@ -373,6 +302,9 @@ async def test_forget_deletes_every_row_after_confirmation(bot: RunningBot) -> N
     api.push_callback("forget:yes")
     assert (await api.wait_for(3, "editMessageText"))[2]["text"].startswith("Done.")
     assert (await bot.rows("profiles"), await bot.rows("turns"), await bot.rows("feedback")) == ([], [], [])
+    database = bot.settings.database_path
+    files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]  # the file, its -wal and -shm
+    assert len(files) >= 2 and not [p.name for p in files if b"LED lamps save" in p.read_bytes()]
 
 
 # --- administration -----------------------------------------------------------------------------
@@ -402,11 +334,14 @@ async def test_reload_reindexes_in_the_background_and_swaps(start_bot: StartBot,
     before = tiny.size
     guide = tiny_settings.paths.knowledge_dir / "en" / "flood-plan.md"
     guide.write_text(guide.read_text(encoding="utf-8") + "\n\n## Sandbags\n\nKeep sandbags ready before the rainy season.\n", encoding="utf-8")
+    broken = tiny_settings.paths.knowledge_dir / "en" / "solar-vietnam.md"  # an impossible date skips this file, not the re-index
+    broken.write_text(re.sub(r"review_by: \S+", "review_by: 2026-02-30", broken.read_text(encoding="utf-8")), encoding="utf-8")
     bot.api.push_text("/reload", user_id=ADMIN)
     bot.api.push_text("How do I prepare my shop for floods?")  # answered while the re-index runs
     replies = await bot.api.wait_for(3, timeout_s=120)
     report = next(r["text"] for r in replies if r["text"].startswith("Re-indexed"))
     assert int(re.search(r"\((\d+) embedded", report).group(1)) > 0  # type: ignore[union-attr]
+    assert "Problems (1):" in report and "solar-vietnam.md:" in report and "2026-02-30 is not a real date" in report
     assert tiny.size >= before and any("sandbags" in hit.chunk.text.lower() for hit in tiny.search("sandbags before the rainy season"))
 
 

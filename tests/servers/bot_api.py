@@ -2,7 +2,9 @@
 
 Tests push updates (text, button taps, photos, voice notes) into a queue that getUpdates
 serves; every call the bot makes is recorded; the next call of a method can be made to fail
-(429 with retry_after, 400 "can't parse entities", 502). getFile and the file download route
+(429 with retry_after, 400 "can't parse entities", 502) or to stall: carried out, but answered
+only after the client has given up, as Telegram does when it delivers late. Raw updates that
+python-telegram-bot cannot parse can be queued as they are. getFile and the file download route
 serve a voice note. Updates can also be built without queueing them, to POST to a webhook.
 When the server runs in another process (the benchmark), /control/push queues updates and
 /control/wait lists the calls of a method once enough chats have had one.
@@ -40,6 +42,7 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
+        self._stalls: dict[str, list[float]] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.voice_bytes = b"OggS fake voice note"
@@ -89,14 +92,31 @@ class FakeBotAPI:
         voice = {"file_id": "v1", "file_unique_id": "vu1", "duration": 3, "mime_type": "audio/ogg", "file_size": len(self.voice_bytes)}
         return self._push({"message": self._message(user_id=user_id, chat_id=chat_id, language_code=language_code, voice=voice)})
 
-    def push_callback(self, data: str, *, user_id: int = 1, language_code: str | None = "en") -> int:
-        message = self._message(text="(buttons)", user_id=user_id, language_code=language_code)
-        message["from"] = BOT
-        query = {"id": str(next(self._ids)), "from": _user(user_id, language_code), "chat_instance": "ci", "data": data, "message": message}
+    def push_edit(self, text: str, *, user_id: int = 1, language_code: str | None = "en") -> int:
+        """An edited message, as Telegram sends it when a user changes a message they sent."""
+        message = self._message(text=text, user_id=user_id, language_code=language_code)
+        message["edit_date"] = message["date"]
+        return self._push({"edited_message": message})
+
+    def push_callback(self, data: str, *, user_id: int = 1, language_code: str | None = "en", inline: bool = False) -> int:
+        """A button tap; `inline`: under an inline-mode message, which the bot never sees."""
+        query: dict[str, Any] = {"id": str(next(self._ids)), "from": _user(user_id, language_code), "chat_instance": "ci", "data": data}
+        if inline:
+            query["inline_message_id"] = "inline-1"
+        else:
+            query["message"] = self._message(text="(buttons)", user_id=user_id, language_code=language_code) | {"from": BOT}
         return self._push({"callback_query": query})
+
+    def push_raw(self, update: dict[str, Any]) -> int:
+        """Queue an update exactly as given (say, one a newer Bot API would send)."""
+        return self._push(update)
 
     def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None) -> None:
         self._failures.setdefault(method, []).append((status, description, retry_after))
+
+    def stall_next(self, method: str, seconds: float) -> None:
+        """Carry out the next call of `method` but answer it only after `seconds`."""
+        self._stalls.setdefault(method, []).append(seconds)
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
@@ -132,7 +152,11 @@ class FakeBotAPI:
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
             return JSONResponse(body, status_code=status)
-        return JSONResponse({"ok": True, "result": await self._result(method, params)})
+        result = await self._result(method, params)
+        stalls = self._stalls.get(method)
+        if stalls:
+            await asyncio.sleep(stalls.pop(0))
+        return JSONResponse({"ok": True, "result": result})
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
