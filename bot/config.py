@@ -25,6 +25,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.errors import ConfigError
+
 # Well-known environment names → (group, field) they set.
 WELL_KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "OPENAI_API_KEY": ("llm", "api_key"),
@@ -37,12 +39,25 @@ WELL_KNOWN_NAMES: dict[str, tuple[str, str]] = {
 
 
 class PathSettings(BaseModel):
-    """Where content and state live. Relative paths are taken from the working directory."""
+    """Where content and state live. Paths set in the environment are taken from the working
+    directory; the defaults from the project folder (the one holding knowledge/topics.yaml), found
+    from the working directory upwards, so a command run from inside knowledge/ still works and
+    never makes a stray data/ folder there."""
 
     knowledge_dir: Path = Path("knowledge")
     prompts_dir: Path = Path("prompts")
     eval_dir: Path = Path("eval")
     data_dir: Path = Path("data")
+
+    def located(self, start: Path) -> PathSettings:
+        """These paths with the defaults anchored at the project folder at or above `start`."""
+        defaults = [name for name in type(self).model_fields if name not in self.model_fields_set]
+        if not defaults:
+            return self
+        project = next((folder for folder in (start, *start.parents) if (folder / "knowledge" / "topics.yaml").is_file()), None)
+        if project is None:
+            raise ConfigError(f"no knowledge/ folder in {start} or above it: run greenbot from the project folder (the one with knowledge/ and prompts/)")
+        return self.model_copy(update={name: project / getattr(self, name) for name in defaults})
 
 
 class LLMSettings(BaseModel):

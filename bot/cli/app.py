@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import typer
 from langchain_core.embeddings import Embeddings
@@ -37,11 +38,12 @@ def root(
     """Load the settings once (environment and .env) and set up logging."""
     configure_logging(verbose)
     try:
-        ctx.obj = Settings()
+        settings = Settings()
     except ValidationError as exc:  # said without the rejected values, which may be secrets
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
         raise ConfigError(f"invalid settings: {problems}") from None
-    hide(ctx.obj.secrets())
+    hide(settings.secrets())
+    ctx.obj = settings.model_copy(update={"paths": settings.paths.located(Path.cwd())})
 
 
 def settings_of(ctx: typer.Context) -> Settings:

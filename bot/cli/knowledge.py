@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,10 @@ import typer
 from bot.cli.app import app, knowledge_app, settings_of
 from bot.domain import LANGUAGES, ScoredChunk
 from bot.knowledge import check_folder, check_paths, load_folder
+from bot.knowledge.check import documents_under
+from bot.knowledge.status import Cell, translation_status, write_html
+from bot.knowledge.translations import fingerprint, stamp
+from bot.language import other_language
 from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
 
 
@@ -19,26 +24,72 @@ from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
 def check(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(None, help="Files or folders to check (default: the whole knowledge folder)."),
-    strict: bool = typer.Option(False, "--strict", help="Treat a passed review_by date as an error."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by, a stale translation) as errors."),
 ) -> None:
     """Report every problem as file:line: message; exit 1 if there is any error."""
     settings = settings_of(ctx)
     root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
     folder = load_folder(root)
-    report = check_folder(folder, today=dt.date.today(), strict=strict)
+    report = check_folder(folder, today=dt.date.today(), strict=strict, wrong_language=other_language)
     if paths:
-        report = check_paths(report, paths)
+        report = check_paths(report, paths, root)
     for problem in report.problems:
-        typer.echo(str(problem))
+        typer.echo(f"{_shown(problem.path)}:{problem.line}: {'warning: ' if problem.severity == 'warning' else ''}{problem.message}")
     for doc_id, langs in report.missing_translations.items():
-        typer.echo(f"translations missing for core document {doc_id}: {', '.join(langs)}")
-    typer.echo(
-        f"{len(folder.files)} files, {len(folder.documents)} documents: "
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings",
-        err=True,
-    )
+        typer.echo(f"translations missing for core guide {doc_id}: {', '.join(langs)}")
+    checked = len(documents_under(folder.documents, paths)) if paths else len(folder.documents)
+    typer.echo(f"{checked} guides checked: {len(report.errors)} errors, {len(report.warnings)} warnings", err=True)
     if report.errors:
         raise typer.Exit(1)
+
+
+@knowledge_app.command("stamp")
+def stamp_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Translations (files or folders) that now match their English original."),
+) -> None:
+    """Record that these translations match their English original as it is now.
+
+    Run it after updating a translation; `knowledge check` and `knowledge status` then report the
+    translation as stale as soon as the English changes again, naming the changed sections."""
+    folder = load_folder(_knowledge_root(paths[0]))
+    by_id = {doc.meta.id: doc for doc in folder.documents}
+    chosen = documents_under(folder.documents, paths)
+    stamped = 0
+    for doc in chosen:
+        original = by_id.get(doc.meta.translation_of or "")
+        if original is None:
+            continue
+        stamp(doc.path, fingerprint(original))
+        stamped += 1
+    typer.echo(f"stamped {stamped} translation{'s' * (stamped != 1)} with their original's current version")
+
+
+@knowledge_app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the same data as one JSON object."),
+    html: Path | None = typer.Option(None, "--html", help="Also write the table as a web page to this file."),
+) -> None:
+    """Every guide in every language: ✓, unreviewed (machine-made), stale (the English changed) or missing."""
+    folder = load_folder(settings_of(ctx).paths.knowledge_dir)
+    status = translation_status(folder.documents)
+    if html is not None:
+        write_html(status, html)
+    if as_json:
+        typer.echo(json.dumps(status.as_dict(), ensure_ascii=False, indent=2))
+        return
+    width = max(len(row.id) for row in status.rows)
+    typer.echo(f"{'guide':{width}}  " + "  ".join(f"{lang:>10}" for lang in LANGUAGES))
+    for row in status.rows:
+        typer.echo(f"{row.id:{width}}  " + "  ".join(f"{row.cells[lang].value:>10}" for lang in LANGUAGES))
+    for kind in Cell:
+        typer.echo(f"{kind.value:>{width}}  " + "  ".join(f"{status.totals[lang].get(kind.value, 0):>10}" for lang in LANGUAGES))
+    stale = [f"  {row.path} → {lang}: {note}" for row in status.rows for lang, note in row.notes.items()]
+    if stale:
+        typer.echo("stale translations:\n" + "\n".join(stale))
+    if html is not None:
+        typer.echo(f"wrote {html}", err=True)
 
 
 @app.command("index")
@@ -52,7 +103,7 @@ def index_command(
     report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-        return
+        raise typer.Exit(1 if report.errors else 0)
     for error in report.errors:
         typer.echo(f"skipped: {error}", err=True)
     typer.echo(f"{report.documents} documents, {report.chunks} chunks in {report.collection}")
@@ -61,6 +112,9 @@ def index_command(
     else:
         typer.echo(f"embedded {report.embedded}, removed {report.removed}, unchanged {report.skipped}")
     typer.echo(f"took {report.seconds:.1f} s")
+    if report.errors:
+        typer.echo(f"{len(report.errors)} file problem{'s' * (len(report.errors) > 1)}: those files were skipped (their last good version stays); fix them and index again")
+        raise typer.Exit(1)
 
 
 @app.command("search")
@@ -91,6 +145,12 @@ def search_command(
         typer.echo(f"   {_snippet(chunk.text)}")
         for source in chunk.sources[:3]:
             typer.echo(f"   source: {source.publisher}, {source.title} ({source.date}) {source.url}")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when it is inside it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _knowledge_root(path: Path) -> Path:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain import LANGUAGES
-from bot.knowledge.loader import Document, KnowledgeFolder, Problem
+from bot.knowledge.glossary import Glossary, load_glossary
+from bot.knowledge.loader import CORE_FILE, Document, KnowledgeFolder, Problem, Severity
+from bot.knowledge.translations import Freshness, sections, staleness
 
 # [text](target) — images and reference-style links are not used in the knowledge folder.
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -32,13 +35,26 @@ class CheckReport:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = False) -> CheckReport:
-    """Add the cross-document checks to what loading found."""
+# (text, the language it should be in) → the language it is really in, or None when it matches.
+LanguageCheck = Callable[[str, str], str | None]
+_MIN_PARAGRAPH = 80  # characters: shorter paragraphs (lists of names, figures) say little about the language
+
+
+def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = False, wrong_language: LanguageCheck | None = None) -> CheckReport:
+    """Add the cross-document checks to what loading found; with `wrong_language`, also whether
+    each guide is written in its `lang` (the language detector lives above this package)."""
     by_id = {doc.meta.id: doc for doc in folder.documents}
-    problems = list(folder.problems)
+    glossary, glossary_problems = load_glossary(folder.root)
+    problems = list(folder.problems) + glossary_problems
+    terms = TermCheck(glossary)
     for doc in folder.documents:
-        problems.extend(_check_translation(doc, by_id))
+        problems.extend(_check_translation(doc, by_id, strict))
+        original = by_id.get(doc.meta.translation_of or "")
+        if original is not None:
+            problems.extend(terms.misses(doc, original))
         problems.extend(_check_links(doc))
+        if wrong_language is not None:
+            problems.extend(_check_language(doc, wrong_language))
         if doc.meta.review_by < today:
             problems.append(
                 Problem(
@@ -49,20 +65,22 @@ def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = Fals
                 )
             )
     problems.sort(key=lambda p: (str(p.path), p.line))
-    return CheckReport(problems=problems, missing_translations=missing_translations(folder.documents))
+    named = {path.stem for path in folder.files}
+    unknown = [core_id for core_id in folder.core if core_id not in named]
+    problems.extend(Problem(folder.root / CORE_FILE, 1, f"core guide {core_id!r} does not exist") for core_id in unknown)
+    return CheckReport(problems=problems, missing_translations=missing_translations(folder.documents, folder.core))
 
 
-def missing_translations(documents: list[Document]) -> dict[str, list[str]]:
-    """For each core English document, the languages it has no translation in yet."""
+def missing_translations(documents: list[Document], core: list[str]) -> dict[str, list[str]]:
+    """For each core guide (core.yaml), the languages it has no translation in yet."""
     have: dict[str, set[str]] = {}
     for doc in documents:
         have.setdefault(doc.group_id, set()).add(doc.meta.lang)
-    core = sorted(doc.meta.id for doc in documents if doc.meta.core and doc.meta.translation_of is None)
-    gaps = {doc_id: [lang for lang in LANGUAGES if lang not in have[doc_id]] for doc_id in core}
+    gaps = {doc_id: [lang for lang in LANGUAGES if lang not in have[doc_id]] for doc_id in sorted(core) if doc_id in have}
     return {doc_id: langs for doc_id, langs in gaps.items() if langs}
 
 
-def _check_translation(doc: Document, by_id: dict[str, Document]) -> list[Problem]:
+def _check_translation(doc: Document, by_id: dict[str, Document], strict: bool) -> list[Problem]:
     original_id = doc.meta.translation_of
     if original_id is None:
         return []
@@ -72,6 +90,57 @@ def _check_translation(doc: Document, by_id: dict[str, Document]) -> list[Proble
         return [Problem(doc.path, line, f"translation_of names {original_id!r}, but no document has that id")]
     if original.meta.translation_of is not None:
         return [Problem(doc.path, line, f"translation_of names {original_id!r}, which is itself a translation")]
+    state = staleness(doc, original)
+    severity: Severity = "error" if strict else "warning"
+    where = doc.key_lines.get("translated_from", line)
+    if state.freshness is Freshness.UNSTAMPED:
+        return [Problem(doc.path, where, f"no record of the English version it was made from: once it matches {original.rel_path}, run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+    if state.freshness is Freshness.STALE:
+        return [Problem(doc.path, where, f"{original.rel_path} changed since this translation ({state.describe()}): update it, then run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+    return []
+
+
+class TermCheck:
+    """Localisation QA: where a section of the English uses a glossary term, the same section of
+    a translation should use one of that term's forms in its language. Misses are warnings (never
+    errors, even with --strict): a translator may have had a good reason."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._terms = [(_word(term.en[0]), term) for term in glossary.terms.values() if term.check]
+
+    def misses(self, translation: Document, original: Document) -> list[Problem]:
+        theirs, ours = sections(original.body), sections(translation.body)
+        if len(theirs) != len(ours):
+            return []  # a stale translation is reported as such; its sections cannot be paired
+        problems = []
+        for index, (english, translated) in enumerate(zip(theirs, ours, strict=True)):
+            text = translated.text.casefold()
+            missing = [term.en[0] for pattern, term in self._terms if pattern.search(english.text.casefold()) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))]
+            if missing:
+                line = _section_line(translation, index)
+                problems.append(Problem(translation.path, line, f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms", "warning"))
+        return problems
+
+
+def _word(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(form.casefold())}s?(?!\w)")
+
+
+def _section_line(doc: Document, index: int) -> int:
+    """The file line where section `index` of `doc` starts (0: the intro, at the body's start)."""
+    if index == 0:
+        return doc.body_line
+    headings = [i for i, line in enumerate(doc.body.splitlines()) if line.startswith("## ")]
+    return doc.body_line + headings[index - 1] if index - 1 < len(headings) else doc.body_line
+
+
+def _check_language(doc: Document, wrong_language: LanguageCheck) -> list[Problem]:
+    """A guide most of whose paragraphs read as another language than its `lang`."""
+    paragraphs = [p for p in doc.body.split("\n\n") if len(p) >= _MIN_PARAGRAPH and not p.lstrip().startswith(("#", "|"))]
+    found = [other for p in paragraphs if (other := wrong_language(p, doc.meta.lang)) is not None]
+    if paragraphs and len(found) * 2 > len(paragraphs):
+        most = max(set(found), key=found.count)
+        return [Problem(doc.path, doc.key_lines.get("lang", 1), f"lang is {doc.meta.lang!r} but the text reads as {most!r} ({len(found)} of {len(paragraphs)} paragraphs)")]
     return []
 
 
@@ -88,15 +157,25 @@ def _check_links(doc: Document) -> list[Problem]:
     return problems
 
 
-def check_paths(report: CheckReport, only: list[Path]) -> CheckReport:
-    """Keep the problems of the given files or folders (checking a part still reads the whole folder)."""
+def check_paths(report: CheckReport, only: list[Path], root: Path) -> CheckReport:
+    """Keep what concerns the given files or folders: their problems, and the translation gaps of
+    the guides or language folders named (checking a part still reads the whole folder)."""
+    kept_gaps = {}
+    for doc_id, langs in report.missing_translations.items():
+        if _inside(root / "en" / f"{doc_id}.md", only):
+            kept_gaps[doc_id] = langs
+        elif wanted := [lang for lang in langs if _inside(root / lang / f"{doc_id}.md", only)]:
+            kept_gaps[doc_id] = wanted
+    return CheckReport(problems=[p for p in report.problems if _inside(p.path, only)], missing_translations=kept_gaps)
+
+
+def documents_under(documents: list[Document], only: list[Path]) -> list[Document]:
+    """The documents in the given files or folders."""
+    return [doc for doc in documents if _inside(doc.path, only)]
+
+
+def _inside(path: Path, only: list[Path]) -> bool:
+    """By the paths as named, not where links lead: a refused link is reported too."""
+    named = Path(os.path.abspath(path))
     wanted = [Path(os.path.abspath(p)) for p in only]
-
-    def inside(path: Path) -> bool:  # the paths as named, not where links lead: a refused link is reported too
-        named = Path(os.path.abspath(path))
-        return any(named == w or w in named.parents for w in wanted)
-
-    return CheckReport(
-        problems=[p for p in report.problems if inside(p.path)],
-        missing_translations=report.missing_translations,
-    )
+    return any(named == w or w in named.parents for w in wanted)

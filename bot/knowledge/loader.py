@@ -6,6 +6,7 @@ A bad file never stops the others: it is reported with its line and left out.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,11 +18,16 @@ from pydantic import ValidationError
 from bot.domain import LANGUAGES, Source
 from bot.errors import KnowledgeError
 from bot.knowledge.schema import FrontMatter
+from bot.knowledge.wording import explain, yaml_hint
 
 logger = logging.getLogger(__name__)
 
 TOPICS_FILE = "topics.yaml"
+CORE_FILE = "core.yaml"
 _FRONT_MATTER = frontmatter.default_handlers.YAMLHandler()
+
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class Problem:
     path: Path
     line: int
     message: str
-    severity: Literal["error", "warning"] = "error"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         label = "" if self.severity == "error" else "warning: "
@@ -68,6 +74,7 @@ class KnowledgeFolder:
 
     root: Path
     topics: dict[str, str]
+    core: list[str]  # ids of the guides every language must have
     documents: list[Document]
     problems: list[Problem]
     files: list[Path]  # every document file found, good or bad
@@ -87,6 +94,20 @@ def load_topics(root: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in topics.items()}
 
 
+def load_core(root: Path) -> list[str]:
+    """`core.yaml`: the ids of the guides every language must have (a list; none if the file is absent)."""
+    path = root / CORE_FILE
+    if not path.is_file():
+        return []
+    try:
+        ids = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{path}: cannot be read: {exc}") from exc
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise KnowledgeError(f"{path}: must be a list of guide ids, one per line starting with '- '")
+    return ids
+
+
 def document_files(root: Path) -> list[Path]:
     """Every Markdown document under `root`, in a stable order (README files are not documents)."""
     return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md" and p.is_file())
@@ -95,8 +116,8 @@ def document_files(root: Path) -> list[Path]:
 def load_folder(root: Path) -> KnowledgeFolder:
     """Load every document under `root`; bad files become problems, never exceptions.
 
-    Two files with one id are both reported and both left out, so that neither replaces the
-    other: the index keeps the last good version of whichever it had. A link to a file outside
+    Two files for one guide in one language are both reported and both left out, so that
+    neither replaces the other: the index keeps the last good version of whichever it had. A link to a file outside
     the folder is refused: the folder is what the content team reviews.
     """
     if not root.is_dir():
@@ -115,18 +136,19 @@ def load_folder(root: Path) -> KnowledgeFolder:
         problems.extend(found)
         if doc is not None:
             loaded.append(doc)
-    by_id: dict[str, list[Document]] = {}
+    versions: dict[tuple[str, str], list[Document]] = {}  # (original's id, language) → files
     for doc in loaded:
-        by_id.setdefault(doc.meta.id, []).append(doc)
+        versions.setdefault((doc.group_id, doc.meta.lang), []).append(doc)
     documents = []
     for doc in loaded:
-        same = by_id[doc.meta.id]
+        same = versions[(doc.group_id, doc.meta.lang)]
         if len(same) == 1:
             documents.append(doc)
             continue
         others = ", ".join(other.rel_path for other in same if other is not doc)
-        problems.append(Problem(doc.path, doc.key_lines.get("id", 1), f"duplicate id {doc.meta.id!r} (also in {others}): give each file its own id; neither is used until then"))
-    return KnowledgeFolder(root=root, topics=topics, documents=documents, problems=problems, files=files)
+        what = f"duplicate id {doc.meta.id!r}" if doc.meta.translation_of is None else f"a second {doc.meta.lang} translation of {doc.group_id!r}"
+        problems.append(Problem(doc.path, doc.key_lines.get("id", 1), f"{what} (also {others}): keep one file; neither is used until then"))
+    return KnowledgeFolder(root=root, topics=topics, core=load_core(root), documents=documents, problems=problems, files=files)
 
 
 def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Document | None, list[Problem]]:
@@ -155,7 +177,8 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + first_line if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(path, line, f"malformed front matter: {reason}")]
+        line_text = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        return None, [Problem(path, line, yaml_hint(reason, line_text))]
     except ValueError:  # YAML reads 2026-02-30 as a date, and Python refuses it
         bad = _impossible_date(yaml.compose(fm_text, Loader=yaml.SafeLoader))
         line, text = (bad.start_mark.line + first_line, bad.value) if bad is not None else (first_line, "a date")
@@ -169,9 +192,7 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         meta = FrontMatter.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = error["loc"]
-            where = ".".join(str(part) for part in loc) or "front matter"
-            problems.append(Problem(path, _line_of(node, loc, first_line), f"{where}: {_plain(error)}"))
+            problems.append(Problem(path, line_of(node, error["loc"], first_line), explain(error)))
         return None, problems
 
     for topic in meta.topics:
@@ -179,6 +200,7 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
             problems.append(Problem(path, key_lines.get("topics", 1), f"unknown topic {topic!r} (add it to {TOPICS_FILE} first)"))
     rel = path.relative_to(root)
     folder = rel.parts[0] if len(rel.parts) > 1 else None
+    problems.extend(_naming_problems(path, meta, key_lines))
     if folder in LANGUAGES and folder != meta.lang:
         problems.append(Problem(path, key_lines.get("lang", 1), f"lang is {meta.lang!r} but the file is in the {folder!r} folder"))
     if meta.translation_of is not None and meta.lang == "en":
@@ -189,6 +211,19 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
         return None, problems
     doc = Document(meta=meta, body=body, path=path, rel_path=rel.as_posix(), body_line=body_line, key_lines=key_lines)
     return doc, []
+
+
+_FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+
+
+def _naming_problems(path: Path, meta: FrontMatter, key_lines: dict[str, int]) -> list[Problem]:
+    """The file name is lowercase words and dashes, and the id follows it (plus "-<lang>" in a translation)."""
+    if not _FILE_NAME.match(path.name):
+        return [Problem(path, 1, f"file name {path.name!r} must be lowercase words joined by dashes, like solar-water-heaters.md")]
+    expected = path.stem if meta.translation_of is None else f"{path.stem}-{meta.lang}"
+    if meta.id != expected:
+        return [Problem(path, key_lines.get("id", 1), f"id is {meta.id!r} but the file name says {expected!r}: make them match")]
+    return []
 
 
 def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
@@ -208,12 +243,6 @@ def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
     return next((bad for child in children if (bad := _impossible_date(child)) is not None), None)
 
 
-def _plain(error: object) -> str:
-    """Pydantic's message without its type prefix noise."""
-    msg = str(error["msg"])  # type: ignore[index]
-    return msg.removeprefix("Value error, ")
-
-
 def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
     """Top-level key → 1-based line in the file."""
     if not isinstance(node, yaml.MappingNode):
@@ -221,7 +250,7 @@ def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
     return {str(key.value): key.start_mark.line + first_line for key, _ in node.value}
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...], first_line: int) -> int:
+def line_of(node: yaml.Node | None, loc: tuple[int | str, ...], first_line: int) -> int:
     """Follow a pydantic error location through the YAML node tree to a file line."""
     line = 1
     for part in loc:

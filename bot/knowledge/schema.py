@@ -60,6 +60,16 @@ class SourceMeta(BaseModel):
     date: Annotated[str, BeforeValidator(_source_date)]
 
 
+class TranslatedFrom(BaseModel):
+    """What a translation was made from: its original's content hash and section hashes then.
+    `greenbot knowledge stamp` writes it; nobody edits it by hand."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hash: str = Field(pattern=r"^[0-9a-f]{12}$")
+    sections: list[Annotated[str, Field(pattern=r"^[0-9a-f]{8}$")]] = Field(min_length=1)
+
+
 class FrontMatter(BaseModel):
     """The YAML block at the top of a knowledge document; unknown keys are errors."""
 
@@ -74,9 +84,8 @@ class FrontMatter(BaseModel):
     updated: dt.date
     review_by: dt.date
     translation_of: str | None = Field(default=None, pattern=_SLUG)
-    # Translations only: the original's content hash they were made from (`greenbot knowledge
-    # stamp` writes it) and whether a native speaker has checked them.
-    translated_from: str | None = Field(default=None, pattern=r"^[0-9a-f]{12}$")
+    # Translations only: what they were made from (`greenbot knowledge stamp` writes it) and
+    # whether a native speaker has checked them.
+    translated_from: TranslatedFrom | None = None
     review: Literal["machine", "native"] | None = None
     sectors: list[Annotated[str, AfterValidator(_known_sector)]] = Field(default_factory=list)
-    core: bool = False

@@ -130,3 +130,11 @@ def detect(text: str, priors: Priors = Priors()) -> Detection:
         result = Detection(DEFAULT_LANGUAGE, 0.0, "default")
     logger.debug("detected %s (%.2f, %s) over %d words", result.lang, result.confidence, result.reason, n_words)
     return result
+
+
+def other_language(text: str, expected: str) -> str | None:
+    """The language `text` is written in when that is not `expected` (nor one the detector cannot
+    tell from it, such as Malay for Indonesian); None when the text is in `expected`."""
+    found = detect(text).lang
+    same = next((family for family in FAMILIES if expected in family), frozenset({expected}))
+    return None if found in same else found

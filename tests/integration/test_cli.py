@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.support import REPO
 
 pytestmark = pytest.mark.integration
 
@@ -28,8 +30,8 @@ def run(tmp_path: Path, tiny_knowledge: Path, monkeypatch: pytest.MonkeyPatch): 
 def test_knowledge_check_passes_and_lists_translation_gaps(run) -> None:  # type: ignore[no-untyped-def]
     result = run("knowledge", "check")
     assert result.exit_code == 0, result.output
-    assert "translations missing for core document led-lighting: th, id, ms, tl, km, lo, my" in result.stdout
-    assert "6 files, 6 documents: 0 errors, 0 warnings" in result.stderr
+    assert "translations missing for core guide led-lighting: th, id, ms, tl, km, lo, my" in result.stdout
+    assert "6 guides checked: 0 errors, 0 warnings" in result.stderr
 
 
 def test_knowledge_check_reports_file_and_line(run, tiny_knowledge: Path) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +39,9 @@ def test_knowledge_check_reports_file_and_line(run, tiny_knowledge: Path) -> Non
     bad.write_text(bad.read_text(encoding="utf-8").replace("countries: [TH]", "countries: [Thailand]"), encoding="utf-8")
     result = run("knowledge", "check", str(bad))
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == f"{bad}:6: countries.0: unknown country 'Thailand' (expected asean or one of BN, KH, ID, LA, MY, MM, PH, SG, TH, TL, VN)"
+    assert result.stdout.splitlines() == [
+        "knowledge/en/flood-plan.md:6: countries item 1: unknown country 'Thailand' (expected asean or one of BN, KH, ID, LA, MY, MM, PH, SG, TH, TL, VN)"
+    ]  # as the user names it, and only that file's problems: no translation gaps of other guides
 
 
 def test_index_json_then_search(run) -> None:  # type: ignore[no-untyped-def]
@@ -57,3 +61,28 @@ def test_errors_are_one_line(tmp_path: Path, tiny_knowledge: Path) -> None:
         [sys.executable, "-m", "bot", "search", "LED"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stderr) == (1, "error: no index yet: run `greenbot index`\n")
+
+
+def test_index_with_a_broken_file_ends_with_an_error_status_and_says_so(run, tiny_knowledge: Path) -> None:  # type: ignore[no-untyped-def]
+    guide = tiny_knowledge / "en" / "flood-plan.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("review_by: 2099-01-01", "review_by: 2026-02-30"), encoding="utf-8")
+    result = run("index")
+    assert result.exit_code == 1
+    assert "skipped: " in result.stderr and "2026-02-30 is not a real date" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("1 file problem: those files were skipped")
+
+
+def test_commands_find_the_project_from_inside_knowledge_and_make_no_stray_folders(
+    tmp_path: Path, tiny_knowledge: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(tiny_knowledge, project / "knowledge")
+    shutil.copytree(REPO / "prompts", project / "prompts")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GREENBOT_")}
+    inside = subprocess.run([sys.executable, "-m", "bot", "knowledge", "check"], cwd=project / "knowledge" / "en", env=env, capture_output=True, text=True, check=False)
+    assert inside.returncode == 0, inside.stderr
+    assert "6 guides checked" in inside.stderr and not (project / "knowledge" / "en" / "data").exists()
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # no knowledge/ here or above
+    outside = subprocess.run([sys.executable, "-m", "bot", "knowledge", "check"], cwd=elsewhere, env=env, capture_output=True, text=True, check=False)
+    assert outside.returncode == 1 and not (elsewhere / "data").exists()
+    assert outside.stderr.strip().startswith(f"error: no knowledge/ folder in {elsewhere} or above it: run greenbot from the project folder")

@@ -66,14 +66,14 @@ def test_broken_file_is_reported_and_keeps_its_last_good_version(
     assert hits[0].chunk.doc_id == "flood-plan"
 
 
-def test_a_duplicate_id_indexes_neither_file_and_keeps_the_last_good_version(
+def test_a_copied_guide_is_not_indexed_and_the_original_stays(
     tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
 ) -> None:
     first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
     original = (tiny_knowledge / "en" / "flood-plan.md").read_text(encoding="utf-8")
     (tiny_knowledge / "en" / "a-flood-copy.md").write_text(original.replace("Floods can", "Typhoons can"), encoding="utf-8")
     report = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
-    assert (report.embedded, report.removed) == (0, 0) and len(report.errors) == 2
+    assert (report.embedded, report.removed) == (0, 0) and len(report.errors) == 1
     retriever = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
     assert retriever.size == first.chunks
     flood = [h for h in retriever.search("move stock above the flood water line", k=10) if h.chunk.doc_id == "flood-plan"]
