@@ -106,9 +106,11 @@ class Question:
 
     text: str
     user_id: str = "local"
-    chosen_lang: str | None = None  # picked with /lang
+    chosen_lang: str | None = None  # picked with /lang: a prior when the message itself is unclear
     client_lang: str | None = None  # e.g. Telegram's language_code
-    country: str | None = None  # ISO code from the user's profile
+    reply_lang: str | None = None  # answer in this language whatever the message's (greenbot ask --lang)
+    country: str | None = None  # ISO code from the user's profile: a preference, never a filter
+    sector: str | None = None  # the kind of business (SECTORS): guides for it are preferred
     history: tuple[Turn, ...] | None = None  # None: load from the conversation store
 
 
@@ -133,7 +135,7 @@ class Answer:
 
     text: str
     language: str
-    mode: str  # "llm", "offline" or "refusal"
+    mode: str  # "llm", "offline", "refusal" or "greeting" (a greeting or thank-you answered in kind)
     sources: list[CitedSource] = field(default_factory=list)
     contexts: list[ScoredChunk] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -9,7 +9,7 @@ a missing string fails at start-up rather than in front of a user.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import frontmatter
 import jinja2
@@ -17,6 +17,7 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from bot.domain import SECTORS
 from bot.errors import PromptError
 
 FALLBACK_LANG = "en"
@@ -53,6 +54,7 @@ class Prompts:
             self._load_template(path)
         self._messages = _load_messages(folder / "messages")
         self._topics = _load_topics(folder / "topics")
+        self._sectors = _load_sectors(folder / "sectors")
 
     def _load_template(self, path: Path) -> None:
         try:
@@ -86,6 +88,11 @@ class Prompts:
     def topics(self, lang: str) -> dict[str, SuggestedTopic]:
         """The /topics suggestions in `lang` (English where it has none), by topic id, in order."""
         return self._topics.get(lang) or self._topics[FALLBACK_LANG]
+
+    def sector_questions(self, lang: str, sector: str | None) -> tuple[str, ...]:
+        """The questions /topics offers first to an owner of `sector` (none for "other" or no sector)."""
+        by_sector = self._sectors.get(lang) or self._sectors[FALLBACK_LANG]
+        return tuple(by_sector.get(sector or "", ()))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -125,6 +132,21 @@ def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
 
 
 _TOPIC_FILE = TypeAdapter(dict[str, SuggestedTopic])
+_SECTOR_FILE = TypeAdapter(dict[Literal[SECTORS], Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(min_length=3, max_length=4)]])  # type: ignore[valid-type]
+
+
+def _load_sectors(folder: Path) -> dict[str, dict[str, list[str]]]:
+    """sectors/<lang>.yaml → {lang: {sector: questions}}; every file lists English's sectors."""
+    sectors: dict[str, dict[str, list[str]]] = {}
+    for lang, data in _read_language_files(folder, "the questions suggested per kind of business").items():
+        try:
+            sectors[lang] = {str(k): v for k, v in _SECTOR_FILE.validate_python(data).items()}
+        except ValidationError as exc:
+            raise PromptError(f"{folder / lang}.yaml: {exc}") from exc
+    for lang, by_sector in sectors.items():
+        if {k: len(v) for k, v in by_sector.items()} != {k: len(v) for k, v in sectors[FALLBACK_LANG].items()}:
+            raise PromptError(f"{folder / lang}.yaml: must have the sectors and question counts of {FALLBACK_LANG}.yaml")
+    return sectors
 
 
 def _load_topics(folder: Path) -> dict[str, dict[str, SuggestedTopic]]:

@@ -9,7 +9,8 @@ import typer
 
 from bot.cli.app import app, open_services, settings_of
 from bot.config import Settings
-from bot.domain import ASEAN_COUNTRIES, LANGUAGES, Answer, Question, answer_as_dict
+from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
+from bot.services import Services
 
 
 @app.command("ask")
@@ -18,15 +19,18 @@ def ask(
     question: str = typer.Argument(..., help="The question, in any language we serve."),
     lang: str | None = typer.Option(None, "--lang", help=f"Answer in this language: {', '.join(LANGUAGES)}."),
     country: str | None = typer.Option(None, "--country", help="The business's country, e.g. VN."),
+    sector: str | None = typer.Option(None, "--sector", help=f"The kind of business: {', '.join(SECTORS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Answer one question (no conversation history) and print the answer with its sources."""
-    _check_choices(lang, country)
+    _check_choices(lang, country, sector)
 
     async def run() -> Answer:
         services = await open_services(settings_of(ctx))
         try:
-            asked = Question(text=question, user_id="cli-ask", chosen_lang=lang, country=country and country.upper(), history=())
+            asked = Question(
+                text=question, user_id="cli-ask", chosen_lang=lang, reply_lang=lang, country=country and country.upper(), sector=sector, history=()
+            )
             return await services.pipeline.answer(asked)
         finally:
             await services.close()
@@ -40,36 +44,47 @@ def ask(
 
 @app.command("chat")
 def chat(ctx: typer.Context) -> None:
-    """Chat with GreenGuide in the terminal. /lang xx, /country XX, /quit."""
-    asyncio.run(chat_loop(settings_of(ctx)))
+    """Chat with GreenGuide in the terminal. /lang xx, /country XX, /sector name, /quit."""
+    chat_loop(settings_of(ctx))
 
 
-async def chat_loop(settings: Settings) -> None:
-    """The terminal chat: one question per line, with history, until /quit or end of input."""
-    services = await open_services(settings)
+def chat_loop(settings: Settings) -> None:
+    """The terminal chat: one question per line, with history, until /quit, end of input or Ctrl-C.
+
+    The prompt reads on the main thread, between event-loop runs, so that Ctrl-C ends the chat at
+    once (a prompt waiting in a worker thread kept the process alive until Enter)."""
+    with asyncio.Runner() as runner:
+        services = runner.run(open_services(settings))
+        try:
+            _converse(runner, services, settings)
+        except KeyboardInterrupt:
+            typer.echo()
+        finally:
+            runner.run(services.close())
+
+
+def _converse(runner: asyncio.Runner, services: Services, settings: Settings) -> None:
     lang: str | None = None
     country: str | None = None
+    sector: str | None = None
     mode = "with a model" if settings.llm.configured else "offline (no model configured)"
-    typer.echo(f"{services.prompts.message('en', 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /quit")
-    try:
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "\nyou> ")
-            except EOFError:
-                break
-            line = line.strip()
-            if line in ("/quit", "/exit"):
-                break
-            if line.startswith("/lang"):
-                lang = _set_choice(line, LANGUAGES, "language") or lang
-                continue
-            if line.startswith("/country"):
-                country = _set_choice(line.upper(), tuple(ASEAN_COUNTRIES), "country") or country
-                continue
-            answer = await services.pipeline.answer(Question(text=line, user_id="terminal", chosen_lang=lang, country=country))
-            _print_answer(answer)
-    finally:
-        await services.close()
+    typer.echo(f"{services.prompts.message('en', 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /sector name, /quit")
+    while True:
+        try:
+            line = input("\nyou> ").strip()
+        except EOFError:
+            return
+        if line in ("/quit", "/exit"):
+            return
+        if line.startswith("/lang"):
+            lang = _set_choice(line, LANGUAGES, "language") or lang
+        elif line.startswith("/country"):
+            country = _set_choice(line.upper(), tuple(ASEAN_COUNTRIES), "country") or country
+        elif line.startswith("/sector"):
+            sector = _set_choice(line.lower(), SECTORS, "sector") or sector
+        else:
+            question = Question(text=line, user_id="terminal", chosen_lang=lang, reply_lang=lang, country=country, sector=sector)
+            _print_answer(runner.run(services.pipeline.answer(question)))
 
 
 def _set_choice(line: str, allowed: tuple[str, ...], what: str) -> str | None:
@@ -82,11 +97,13 @@ def _set_choice(line: str, allowed: tuple[str, ...], what: str) -> str | None:
     return value
 
 
-def _check_choices(lang: str | None, country: str | None) -> None:
+def _check_choices(lang: str | None, country: str | None, sector: str | None) -> None:
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
     if country is not None and country.upper() not in ASEAN_COUNTRIES:
         raise typer.BadParameter(f"unknown country {country!r}", param_hint="--country")
+    if sector is not None and sector not in SECTORS:
+        raise typer.BadParameter(f"unknown sector {sector!r}", param_hint="--sector")
 
 
 def _print_answer(answer: Answer) -> None:

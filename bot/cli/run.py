@@ -18,7 +18,7 @@ def run(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
     if settings.telegram.token is None:
         typer.echo("TELEGRAM_BOT_TOKEN is not set, so the Telegram bot cannot start. Opening the terminal chat instead.", err=True)
-        asyncio.run(chat_loop(settings))
+        chat_loop(settings)
         return
     for name in ("bot", "telegram.ext"):  # one line per update, and the bot's start and stop
         logger = logging.getLogger(name)

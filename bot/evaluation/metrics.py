@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 _EXPECT_ANSWER = "answer"
 _EXPECT_REFUSAL = "refusal"
+_EXPECT_GREETING = "greeting"
+EXPECTATIONS = (_EXPECT_ANSWER, _EXPECT_REFUSAL, _EXPECT_GREETING)
 _DIGITS = re.compile(r"\d+")
 # chrF as sacrebleu defines it: character 6-grams, no word n-grams, recall weighted (beta 2).
 _CHRF = CHRF()
@@ -81,22 +83,25 @@ class LanguageMatch:
 
 @dataclass(frozen=True)
 class RefusalCounts:
-    """Refusal decisions counted both ways: refusing when it should not is an error too."""
+    """Reply kinds counted both ways: refusing when it should not is an error too, and so is
+    answering a greeting with guide bullets, or greeting back a question."""
 
     correct_refusals: int = 0
     missed_refusals: int = 0  # should have refused, answered
-    false_refusals: int = 0  # should have answered, refused
+    false_refusals: int = 0  # should have answered (or greeted), refused
     correct_answers: int = 0
+    correct_greetings: int = 0
+    wrong_greetings: int = 0  # a greeting expected and not given, or given where none was
 
     @property
     def total(self) -> int:
         """Every decision counted."""
-        return self.correct_refusals + self.missed_refusals + self.false_refusals + self.correct_answers
+        return self.correct_refusals + self.missed_refusals + self.false_refusals + self.correct_answers + self.correct_greetings + self.wrong_greetings
 
     @property
     def accuracy(self) -> float | None:
-        """Share of right decisions, to refuse or to answer; None when nothing was counted."""
-        return (self.correct_refusals + self.correct_answers) / self.total if self.total else None
+        """Share of right decisions, to refuse, to answer or to greet; None when nothing was counted."""
+        return (self.correct_refusals + self.correct_answers + self.correct_greetings) / self.total if self.total else None
 
 
 @dataclass(frozen=True)
@@ -237,27 +242,35 @@ def language_match(text: str, lang: str) -> LanguageMatch:
     return LanguageMatch(ok=True, found=found, reason=f"{found} by {how}")
 
 
-def refusal_correct(expect: str, refused: bool) -> bool:
-    """Whether the bot refused exactly when the case expects a refusal ("refusal" or "answer")."""
-    return refused == _should_refuse(expect)
+def reply_kind(mode: str) -> str:
+    """What the bot did, in a case's `expect` terms: "refusal", "greeting" or "answer"."""
+    return mode if mode in (_EXPECT_REFUSAL, _EXPECT_GREETING) else _EXPECT_ANSWER
 
 
-def refusal_counts(pairs: Iterable[tuple[str, bool]]) -> RefusalCounts:
-    """(expect, refused) pairs counted as right and wrong refusals and answers."""
-    tally = Counter((_should_refuse(expect), refused) for expect, refused in pairs)
-    return RefusalCounts(
-        correct_refusals=tally[(True, True)],
-        missed_refusals=tally[(True, False)],
-        false_refusals=tally[(False, True)],
-        correct_answers=tally[(False, False)],
-    )
+def refusal_correct(expect: str, mode: str) -> bool:
+    """Whether the bot gave the kind of reply the case expects ("answer", "refusal" or "greeting")."""
+    return _expected(expect) == reply_kind(mode)
 
 
-def _should_refuse(expect: str) -> bool:
-    """A case's `expect` as a bool; any value but "answer" or "refusal" is a suite error."""
-    if expect not in (_EXPECT_ANSWER, _EXPECT_REFUSAL):
-        raise ValueError(f"expect must be {_EXPECT_ANSWER!r} or {_EXPECT_REFUSAL!r}, not {expect!r}")
-    return expect == _EXPECT_REFUSAL
+def refusal_counts(pairs: Iterable[tuple[str, str]]) -> RefusalCounts:
+    """(expect, mode) pairs counted as right and wrong refusals, answers and greetings."""
+    tally: Counter[str] = Counter()
+    for expect, mode in pairs:
+        wanted, got = _expected(expect), reply_kind(mode)
+        if _EXPECT_GREETING in (wanted, got):
+            tally["correct_greetings" if wanted == got else "wrong_greetings"] += 1
+        elif wanted == _EXPECT_REFUSAL:
+            tally["correct_refusals" if got == wanted else "missed_refusals"] += 1
+        else:
+            tally["correct_answers" if got == wanted else "false_refusals"] += 1
+    return RefusalCounts(**tally)
+
+
+def _expected(expect: str) -> str:
+    """A case's `expect`; any value but "answer", "refusal" or "greeting" is a suite error."""
+    if expect not in EXPECTATIONS:
+        raise ValueError(f"expect must be one of {', '.join(EXPECTATIONS)}, not {expect!r}")
+    return expect
 
 
 def numeric_grounding(answer: str, contexts: Sequence[str]) -> NumericGrounding:

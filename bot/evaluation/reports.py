@@ -188,7 +188,10 @@ def _usage(summary: Summary) -> str:
     latency, tokens = summary["latency_ms"], summary["tokens"]
     refusals = summary.get("refusals")
     both_ways = (
-        f" · refusals: {refusals['missed_refusals']} missed, {refusals['false_refusals']} where an answer was expected" if refusals else ""
+        f" · refusals: {refusals['missed_refusals']} missed, {refusals['false_refusals']} where an answer was expected"
+        f" · greetings: {refusals.get('wrong_greetings', 0)} wrong"
+        if refusals
+        else ""
     )
     return (
         f"latency p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms · "

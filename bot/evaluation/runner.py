@@ -31,8 +31,8 @@ class CaseRun:
 def question_of(case: Case, repeat: int) -> Question:
     """The question as the bot would build it: the case's history and profile, no chosen language."""
     history = tuple(Turn(question=t.question, answer=t.answer, lang=case.lang) for t in case.history)
-    country = case.profile.country if case.profile else None
-    return Question(text=case.question, user_id=f"eval:{case.id}:{repeat}", country=country, history=history)
+    country, sector = (case.profile.country, case.profile.sector) if case.profile else (None, None)
+    return Question(text=case.question, user_id=f"eval:{case.id}:{repeat}", country=country, sector=sector, history=history)
 
 
 async def run_cases(pipeline: Pipeline, cases: Sequence[Case], *, repeat: int = 1, concurrency: int = 4, model_expected: bool = False) -> list[CaseRun]:

@@ -69,7 +69,6 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
         return row
     retrieved = list(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
     numbered = {s.number: s.original_id for s in answer.sources}
-    refused = answer.mode == "refusal"
     prompt_tokens = answer.tokens.get("prompt_tokens", 0)
     completion_tokens = answer.tokens.get("completion_tokens", 0)
     row |= {
@@ -92,9 +91,9 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
         if retrieval.reason:
             failures.append(f"retrieval: {retrieval.reason}")
 
-    values["refusal_accuracy"] = float(metrics.refusal_correct(case.expect, refused))
+    values["refusal_accuracy"] = float(metrics.refusal_correct(case.expect, answer.mode))
     if not values["refusal_accuracy"]:
-        failures.append(f"expected {'a refusal' if case.expect == 'refusal' else 'an answer'}, got {answer.mode} ({answer.refusal_reason or 'answered'})")
+        failures.append(f"expected {'an' if case.expect == 'answer' else 'a'} {case.expect}, got {answer.mode} ({answer.refusal_reason or 'answered'})")
 
     # The pipeline strips citations that name no source before the user sees them; the
     # model still made them up, so they count here.
@@ -122,7 +121,7 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
     if grounding.reason:
         failures.append(f"figures: {grounding.reason}")
 
-    values["chrf"] = metrics.chrf(answer.text, case.reference) if case.reference and not refused else None
+    values["chrf"] = metrics.chrf(answer.text, case.reference) if case.reference and metrics.reply_kind(answer.mode) == "answer" else None
     row["metrics"] = values
     row["failures"] = failures
     row["passed"] = run.error is None and all(values.get(name) in (None, 1.0) for name in PASS_METRICS)
@@ -130,7 +129,7 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
 
 
 def topic_of(expected_sources: tuple[str, ...], expect: str, topics: dict[str, str]) -> str:
-    """A case's topic is its first expected document's; refusals form their own."""
-    if expect == "refusal":
-        return "refusal"
+    """A case's topic is its first expected document's; refusals and greetings form their own."""
+    if expect != "answer":
+        return expect
     return next((topics[s] for s in expected_sources if s in topics), "other")

@@ -75,7 +75,7 @@ class Case(_Strict):
     expected_sources: tuple[str, ...] = ()  # English original document ids
     must_include: tuple[tuple[str, ...], ...] = ()  # every group matched by one of its alternatives
     must_not_include: tuple[str, ...] = ()
-    expect: Literal["answer", "refusal"] = "answer"
+    expect: Literal["answer", "refusal", "greeting"] = "answer"  # greeting: a hello or thank-you answered in kind
     severity: Literal["critical", "normal"] = "normal"
     tags: tuple[str, ...] = ()
     reference: str | None = None
@@ -99,8 +99,8 @@ class Case(_Strict):
 
     @model_validator(mode="after")
     def _refusals_cite_nothing(self) -> Case:
-        if self.expect == "refusal" and (self.expected_sources or self.must_include):
-            raise ValueError("a refusal case cannot expect sources or must_include text")
+        if self.expect != "answer" and (self.expected_sources or self.must_include):
+            raise ValueError(f"a {self.expect} case cannot expect sources or must_include text")
         return self
 
     def quarantined(self, today: dt.date) -> bool:

@@ -79,7 +79,7 @@ def summarize(rows: Sequence[Result], meta: dict[str, Any]) -> Summary:
 
 def refusal_figures(rows: Iterable[Result]) -> dict[str, int]:
     """Refusals counted both ways: refused when it should have answered, and the reverse."""
-    return dataclasses.asdict(refusal_counts((row["expect"], row["mode"] == "refusal") for row in rows))
+    return dataclasses.asdict(refusal_counts((row["expect"], row["mode"] or "") for row in rows))
 
 
 def critical_failures(rows: Iterable[Result]) -> list[str]:

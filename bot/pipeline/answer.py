@@ -36,6 +36,7 @@ from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.extractive import extract_points
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
+from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.scope import mentioned_country, mentions_topic
 from bot.prompts import Prompts
 from bot.retrieval import Filters
@@ -102,6 +103,9 @@ class Pipeline:
         with clock("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
             detection = detect(text[: self._settings.max_question_chars], Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
         lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
+        if question.reply_lang in CONTENT_LANGUAGES:  # the caller named the language to answer in
+            detection = Detection(question.reply_lang, 1.0, "reply_lang")
+            lang = question.reply_lang
         base = Answer(text="", language=lang, mode="refusal", language_reason=detection.reason, language_confidence=detection.confidence)
         if lang != detection.lang:
             base.notices.append("unsupported_language")
@@ -109,6 +113,12 @@ class Pipeline:
         refusal = self._guard(text)
         if refusal:
             return await self._refuse(base, refusal, clock, question, save=refusal not in ("empty", "too_long"))
+        kind = classify(text)
+        if kind in (MessageKind.GREETING, MessageKind.THANKS):
+            return self._greet(base, kind, clock)
+        if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
+            base.notices.append(kind.value)
+            return await self._refuse(base, "out_of_scope", clock, question)
 
         with clock("standalone"):
             standalone = await self._standalone(text, history, base)
@@ -170,7 +180,9 @@ class Pipeline:
                 logger.warning("condensing failed, using the offline rule: %s", exc)
         previous = history[-1].topic_query or history[-1].question
         short = len(text.split()) <= _FOLLOW_UP_WORDS
-        if short and (_FOLLOW_UP.match(text) or mentioned_country(text)):
+        # "and in Thailand?" or "Thailand?" lean on the previous topic; "is there a green loan in
+        # Malaysia?" names a topic of its own and stands alone.
+        if short and (_FOLLOW_UP.match(text) or (mentioned_country(text) and not mentions_topic(text))):
             return f"{previous} {text}"
         return text
 
@@ -200,7 +212,7 @@ class Pipeline:
         at once do not stall the event loop that serves every chat.
         """
         lang = answer.language
-        prompt = await asyncio.to_thread(self._prompt, answer, text, history, country)
+        prompt = await asyncio.to_thread(self._prompt, answer, text, history, country, question.sector)
         chat = self._chat
         assert chat is not None  # _generate runs only with a model
         completion = await chat.complete(prompt.messages)
@@ -225,10 +237,11 @@ class Pipeline:
         answer.tokens["prompt_budget"] = prompt.budget
         answer.tokens["dropped_sources"] = prompt.fitted.dropped_sources
 
-    def _prompt(self, answer: Answer, text: str, history: tuple[Turn, ...], country: str | None) -> _Prompt:
+    def _prompt(self, answer: Answer, text: str, history: tuple[Turn, ...], country: str | None, sector: str | None) -> _Prompt:
         """The messages for the model: system prompt, the history and the sources that fit the budget."""
         lang = answer.language
-        system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""))
+        business = self._prompts.message(FALLBACK_LANG, f"sector_{sector}").lower() if sector else ""  # the prompt is in English
+        system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""), business=business)
         texts = _source_texts(answer)
         budget = self._llm.token_budget(lang)
         frame = self._prompts.render("answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang])  # the question and the template's words
@@ -261,6 +274,16 @@ class Pipeline:
         answer.text = "\n".join(lines)
         answer.mode = "offline"
         answer.notices.append("offline")
+
+    def _greet(self, answer: Answer, kind: MessageKind, clock: _Clock) -> Answer:
+        """A greeting in kind, or "you're welcome", then what the bot can do. Not saved: a "hi"
+        must not become the topic a follow-up is read against."""
+        lang = answer.language
+        opening = self._prompts.message(lang, "greeting" if kind is MessageKind.GREETING else "you_are_welcome")
+        answer.text = f"{opening}\n\n{self._prompts.message(lang, 'can_do')}"
+        answer.mode = "greeting"
+        answer.timings_ms = clock.done()
+        return answer
 
     async def _refuse(self, answer: Answer, reason: str, clock: _Clock, question: Question, *, save: bool = True) -> Answer:
         lang = answer.language

@@ -75,6 +75,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CallbackQueryHandler(onboarding.profile_chosen, pattern=f"^{keyboards.PROFILE}:"),
             CallbackQueryHandler(questions.topic_chosen, pattern=f"^{keyboards.TOPIC}:"),
             CallbackQueryHandler(questions.suggestion_chosen, pattern=f"^{keyboards.ASK}:"),
+            CallbackQueryHandler(questions.sector_question_chosen, pattern=f"^{keyboards.SECTOR_ASK}:"),
             CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
             CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
             CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),

@@ -15,7 +15,7 @@ from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS
 from bot.prompts import Prompts
 
 LANG, COUNTRY, SECTOR, PROFILE = "lang", "country", "sector", "profile"
-TOPIC, ASK, RATE, WHY, FORGET = "topic", "ask", "fb", "why", "forget"
+TOPIC, ASK, SECTOR_ASK, RATE, WHY, FORGET = "topic", "ask", "sask", "fb", "why", "forget"
 SKIP, NEXT = "skip", "next"
 MAX_CALLBACK_BYTES = 64
 
@@ -43,6 +43,7 @@ _VALUES = {
     PROFILE: "|".join((LANG, COUNTRY, SECTOR)),
     TOPIC: r"\d{1,3}",
     ASK: r"\d{1,3}:\d{1,3}",
+    SECTOR_ASK: r"[a-z]{1,20}:\d{1,2}",
     RATE: r"(?:up|down):\d{1,18}",
     WHY: r"\d{1,18}:[a-z_]{1,20}",
     FORGET: r"yes|no",
@@ -97,9 +98,12 @@ def profile(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
     return _rows([InlineKeyboardButton(prompts.message(lang, key), callback_data=data(PROFILE, what)) for key, what in keys], 1)
 
 
-def topics(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
-    """One button per topic; the index keeps the data short whatever the topic id."""
-    return _rows([InlineKeyboardButton(t.name, callback_data=data(TOPIC, i)) for i, t in enumerate(prompts.topics(lang).values())], 2)
+def topics(prompts: Prompts, lang: str, sector: str | None = None) -> InlineKeyboardMarkup:
+    """The questions for the owner's kind of business first, one a row; then one button per
+    topic, two a row (the index keeps the data short whatever the topic id)."""
+    first = [[InlineKeyboardButton(q, callback_data=data(SECTOR_ASK, sector, i))] for i, q in enumerate(prompts.sector_questions(lang, sector))]
+    buttons = [InlineKeyboardButton(t.name, callback_data=data(TOPIC, i)) for i, t in enumerate(prompts.topics(lang).values())]
+    return InlineKeyboardMarkup(first + [list(row) for row in _rows(buttons, 2).inline_keyboard])
 
 
 def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMarkup:

@@ -64,10 +64,12 @@ async def unsupported(update: Update, context: BotContext) -> None:
 
 
 async def topics_command(update: Update, context: BotContext) -> None:
-    """Offer the topics as buttons."""
-    services = context.services
-    lang = await ui_language(update.effective_user, services)
-    await say(update, services, "choose_topic", markup=keyboards.topics(services.prompts, lang))
+    """Offer questions for the owner's kind of business first, then the topics, as buttons."""
+    services, user = context.services, update.effective_user
+    assert user is not None
+    lang = await ui_language(user, services)
+    profile = await services.profiles.get(str(user.id))
+    await say(update, services, "choose_topic", markup=keyboards.topics(services.prompts, lang, profile.sector))
 
 
 async def topic_chosen(update: Update, context: BotContext) -> None:
@@ -92,6 +94,18 @@ async def suggestion_chosen(update: Update, context: BotContext) -> None:
         return
     await query.edit_message_text(f"❓ {text}")
     await ask(update, context, text)
+
+
+async def sector_question_chosen(update: Update, context: BotContext) -> None:
+    """Ask the tapped question for the owner's kind of business, as if they had typed it."""
+    services = context.services
+    query, lang = await tapped(update, services)
+    sector, index = keyboards.parse(query.data)
+    questions = services.prompts.sector_questions(lang, sector)
+    if int(index) >= len(questions):  # a keyboard from before the suggestions changed
+        return
+    await query.edit_message_text(f"❓ {questions[int(index)]}")
+    await ask(update, context, questions[int(index)])
 
 
 async def sources_command(update: Update, context: BotContext) -> None:
@@ -121,7 +135,9 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
     profile = await services.profiles.get(str(user.id))
     async with _typing(context, message.chat_id):
         answer = await services.pipeline.answer(
-            Question(text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country)
+            Question(
+                text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
+            )
         )
     note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
     prompts = services.prompts

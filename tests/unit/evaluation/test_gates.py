@@ -51,10 +51,10 @@ def test_summary_means_skip_not_applicable_quarantined_and_crashed_rows() -> Non
 def test_refusals_are_counted_both_ways() -> None:
     rows = [
         row("a", expect="refusal", mode="refusal"), row("b", expect="refusal", mode="offline"),
-        row("c", mode="refusal"), row("d"), row("e"),
+        row("c", mode="refusal"), row("d"), row("e"), row("f", expect="greeting", mode="greeting"),
     ]
     figures = summarize(rows, {})["refusals"]
-    assert figures == {"correct_refusals": 1, "missed_refusals": 1, "false_refusals": 1, "correct_answers": 2}
+    assert figures == {"correct_refusals": 1, "missed_refusals": 1, "false_refusals": 1, "correct_answers": 2, "correct_greetings": 1, "wrong_greetings": 0}
 
 
 def test_nothing_changed_passes() -> None:

@@ -244,21 +244,24 @@ def test_answer_without_words_is_no_match(text: str) -> None:
 
 
 def test_refusal_correct_both_ways() -> None:
-    assert refusal_correct("refusal", True)
-    assert not refusal_correct("refusal", False)  # missed refusal
-    assert not refusal_correct("answer", True)  # false refusal
-    assert refusal_correct("answer", False)
+    assert refusal_correct("refusal", "refusal")
+    assert not refusal_correct("refusal", "offline")  # missed refusal
+    assert not refusal_correct("answer", "refusal")  # false refusal
+    assert refusal_correct("answer", "llm")
+    assert refusal_correct("greeting", "greeting")
+    assert not refusal_correct("greeting", "offline")  # guide bullets for a "hi"
+    assert not refusal_correct("answer", "greeting")
     with pytest.raises(ValueError, match="expect must be"):
-        refusal_correct("refuse", True)
+        refusal_correct("refuse", "refusal")
 
 
 def test_refusal_counts_and_accuracy() -> None:
-    pairs = [("refusal", True), ("refusal", False), ("answer", True), ("answer", False), ("answer", False)]
+    pairs = [("refusal", "refusal"), ("refusal", "offline"), ("answer", "refusal"), ("answer", "offline"), ("answer", "llm"), ("greeting", "greeting"), ("greeting", "offline")]
     counts = refusal_counts(pairs)
-    assert counts == RefusalCounts(correct_refusals=1, missed_refusals=1, false_refusals=1, correct_answers=2)
-    # Right decisions: 1 refusal + 2 answers of 5 → 0.6.
-    assert counts.total == 5
-    assert counts.accuracy == pytest.approx(0.6)
+    assert counts == RefusalCounts(correct_refusals=1, missed_refusals=1, false_refusals=1, correct_answers=2, correct_greetings=1, wrong_greetings=1)
+    # Right decisions: 1 refusal + 2 answers + 1 greeting of 7.
+    assert counts.total == 7
+    assert counts.accuracy == pytest.approx(4 / 7)
     assert refusal_counts([]).accuracy is None
 
 

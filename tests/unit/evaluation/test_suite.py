@@ -63,7 +63,7 @@ def test_the_content_hash_ignores_position_but_not_content(tmp_path: Path) -> No
         ("    - [\"90%\", \"ninety\"]\n", "    - []\n", ":7: must_include: Value error, every group needs at least one non-empty alternative"),
         ("  tags: [informal]\n", "  tagz: [informal]\n", ":8: tagz: Extra inputs are not permitted"),
         ("  question: den led tiet kiem bao nhieu\n", "", ":10: question: Field required"),
-        ("  expect: answer\n", "  expect: maybe\n", ":17: expect: Input should be 'answer' or 'refusal'"),
+        ("  expect: answer\n", "  expect: maybe\n", ":17: expect: Input should be 'answer', 'refusal' or 'greeting'"),
         ("until: 2026-12-31", "until: someday", ":9: quarantine.until: Input should be a valid date"),
         ("  expected_sources: [led-lighting]\n", "  expected_sources: [led-lights]\n", ":5: expected_sources: no knowledge document led-lights"),
         ("- id: led-vi", "- id: led-en", ":10: duplicate case id 'led-en' (first at "),

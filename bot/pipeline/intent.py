@@ -1,0 +1,104 @@
+"""What kind of message this is, before any search: a question, or a greeting, a thank-you,
+emoji, keyboard mash or a request far outside the green transition.
+
+These are rules over accent-free, case-folded text in the nine languages we serve. They only
+claim the clear cases: a greeting with a question after it is a question, and a message the
+rules cannot place is a question too, left to retrieval's confidence (and, with a model, to
+the model's judgement) to tell "on topic" from "not what GreenGuide is for".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from bot.pipeline.scope import mentions_topic
+from bot.retrieval import normalize
+
+
+class MessageKind(StrEnum):
+    """What a message is, as far as the rules can tell."""
+
+    QUESTION = "question"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    EMOJI_ONLY = "emoji_only"
+    GIBBERISH = "gibberish"
+    OFF_TOPIC = "off_topic"
+
+
+# Greetings and thanks as people type them, accent-free (Vietnamese "xin chào" is "xin chao").
+_GREETINGS = (
+    "hi", "hello", "hey", "hiya", "hallo", "helo", "halo", "hai", "yo", "good morning", "good afternoon", "good evening",
+    "good day", "morning", "greetings", "xin chao", "chao", "alo", "selamat pagi", "selamat siang", "selamat sore",
+    "selamat malam", "selamat petang", "pagi", "assalamualaikum", "salam", "kumusta", "kamusta", "musta",
+    "magandang umaga", "magandang hapon", "magandang gabi", "magandang araw",
+    "สวัสดี", "หวัดดี", "ສະບາຍດີ", "សួស្តី", "ជំរាបសួរ", "မင်္ဂလာပါ", "ဟယ်လို",
+)
+_THANKS = (
+    "thanks", "thank you", "thank u", "thx", "ty", "tq", "tqvm", "many thanks", "cheers", "cam on", "cam on nhieu",
+    "terima kasih", "makasih", "trims", "salamat", "maraming salamat",
+    "ขอบคุณ", "ขอบคุณมาก", "ขอบใจ", "ຂອບໃຈ", "ຂອບໃຈຫຼາຍໆ", "ຂອບໃຈຫຼາຍ", "អរគុណ", "អរគុណច្រើន",
+    "ကျေးဇူးတင်ပါတယ်", "ကျေးဇူးပါ", "ကျေးဇူးတင်ပါသည်",
+)
+# Words that may ride along without making the message a question: particles of politeness,
+# "ok", and how people address the bot.
+_FILLERS = (
+    "po", "ho", "a", "nha", "nhe", "ban", "anh", "chi", "em", "ya", "yah", "la", "lah", "kak", "bang", "bro", "sis",
+    "ok", "okay", "oke", "okey", "so much", "very much", "a lot", "all", "everyone", "there", "bot", "greenguide",
+    "admin", "sir", "madam", "nhieu", "lagi", "banyak", "ka", "khrap", "kha", "nak", "ครับ", "ค่ะ", "คะ", "จ้า", "นะ",
+    "ເດີ", "ເຈົ້າ", "ບາດ", "ណា", "បាទ", "ចាស", "ခင်ဗျာ", "ရှင့်", "ရှင်", "နော်",
+)
+# Requests no guide of ours could answer, unless the message also names something of our field.
+_OFF_TOPIC = re.compile(
+    r"\b(recipes?|cook(ing)?|bake|cake|election|vote|voting|president|prime minister|football|soccer|basketball|"
+    r"homework|essay|maths?|equation|poem|song|lyrics|movie|film|horoscope|lottery|bitcoin|crypto|dating|girlfriend|"
+    r"boyfriend|medicine|doctor|symptoms?|disease|headache|fever|pregnan\w*|diet|weight loss|joke|"
+    r"cong thuc nau|nau an|bau cu|tong thong|bong da|bai tap ve nha|thuoc|benh|bac si|xo so|"
+    r"resep|masak|pemilu|pilpres|sepak bola|pekerjaan rumah|pr sekolah|obat|dokter|penyakit|sakit kepala|"
+    r"pilihan raya|bola sepak|kerja sekolah|ubat|penyakit|"
+    r"recipe|lutuin|halalan|eleksyon|takdang aralin|gamot|sakit|doktor)\b"
+    r"|สูตรอาหาร|ทำอาหาร|เลือกตั้ง|ฟุตบอล|การบ้าน|ยารักษา|ปวดหัว|หวย|ดูดวง"
+    r"|ເລືອກຕັ້ງ|ບານເຕະ|ວຽກບ້ານ|ຢາປົວ|ສູດອາຫານ"
+    r"|ការបោះឆ្នោត|បាល់ទាត់|កិច្ចការផ្ទះ|រូបមន្តធ្វើម្ហូប|ថ្នាំ"
+    r"|ရွေးကောက်ပွဲ|ဘောလုံး|အိမ်စာ|ဟင်းချက်နည်း|ဆေးဝါး"
+)
+_KEYBOARD_RUNS = ("qwer", "wert", "erty", "rtyu", "tyui", "asdf", "sdfg", "dfgh", "fghj", "ghjk", "hjkl", "zxcv", "xcvb", "cvbn", "vbnm")
+_VOWELS = set("aeiouy")
+
+
+def classify(text: str) -> MessageKind:
+    """The kind of `text`; QUESTION unless a rule is sure."""
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        return MessageKind.EMOJI_ONLY
+    flat = " ".join("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in normalize(text)).split())
+    if _only(flat, _THANKS):
+        return MessageKind.THANKS
+    if _only(flat, _GREETINGS):
+        return MessageKind.GREETING
+    if mentions_topic(text):
+        return MessageKind.QUESTION
+    if _is_keyboard_mash(flat):
+        return MessageKind.GIBBERISH
+    if _OFF_TOPIC.search(flat):
+        return MessageKind.OFF_TOPIC
+    return MessageKind.QUESTION
+
+
+def _only(flat: str, phrases: tuple[str, ...]) -> bool:
+    """True when `flat` holds at least one of `phrases` and nothing but them and fillers."""
+    rest, found = flat, False
+    for phrase in sorted(phrases + _FILLERS, key=len, reverse=True):  # longest first: "cam on nhieu" before "cam on"
+        pattern = re.escape(phrase) if not phrase.isascii() else rf"\b{re.escape(phrase)}\b"
+        rest, count = re.subn(pattern, " ", rest)
+        found = found or (count > 0 and phrase in phrases)
+    return found and not rest.strip()
+
+
+def _is_keyboard_mash(flat: str) -> bool:
+    """Latin letters that form no words: keyboard runs ("asdfgh"), or words without a vowel."""
+    words = flat.split()
+    if not words or not all(w.isascii() and w.isalpha() for w in words):
+        return False
+    return all(any(run in w for run in _KEYBOARD_RUNS) or not (_VOWELS & set(w)) or len(w) > 14 for w in words)
