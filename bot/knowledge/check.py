@@ -115,7 +115,7 @@ class TermCheck:
         problems = []
         for index, (english, translated) in enumerate(zip(theirs, ours, strict=True)):
             text = translated.text.casefold()
-            missing = [term.en[0] for pattern, term in self._terms if pattern.search(english.text.casefold()) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))]
+            missing = [term.en[0] for pattern, term in self._terms if pattern.search(english.text) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))]
             if missing:
                 line = _section_line(translation, index)
                 problems.append(Problem(translation.path, line, f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms", "warning"))
@@ -123,7 +123,8 @@ class TermCheck:
 
 
 def _word(form: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(form.casefold())}s?(?!\w)")
+    """The term as the glossary writes it: "insurance" is a term, "Insurance Economics" a name."""
+    return re.compile(rf"(?<!\w){re.escape(form)}s?(?!\w)")
 
 
 def _section_line(doc: Document, index: int) -> int:
