@@ -93,17 +93,31 @@ class LLMSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    """The index and hybrid search."""
+    """The index and hybrid search. The weights were chosen on the development half of
+    tests/data/retrieval_questions.yaml (bench/retrieval_quality.py measures the test half)."""
 
     chroma_url: str | None = None
     collection: str = "knowledge"
     embedding_provider: Literal["local", "openai"] = "local"
     embedding_threads: int = Field(default=2, ge=1)
-    chunk_tokens: int = Field(default=350, ge=50)
-    chunk_overlap_tokens: int = Field(default=40, ge=0)
-    top_k: int = Field(default=5, ge=1)
-    candidates: int = Field(default=40, ge=1)
+    passage_tokens: int = Field(default=120, ge=20)  # a passage: consecutive sentences of one section, at most this long
+    passage_sentences: int = Field(default=3, ge=1)  # ... and at most this many sentences
+    top_k: int = Field(default=5, ge=1)  # passages per answer, each from a different section
+    candidates: int = Field(default=60, ge=1)  # passages each ranked list contributes to the fusion
+    fusion: Literal["rrf", "convex"] = "rrf"  # weighted reciprocal ranks, or weighted scores scaled to 0..1 per list
     rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)  # weight of the dense list in the fusion
+    lexical_weight: float = Field(default=1.0, ge=0)  # weight of the BM25 list
+    expansion_weight: float = Field(default=0.25, ge=0)  # BM25 of the glossary's English terms of a non-English question
+    expansion_dense_weight: float = Field(default=0.25, ge=0)  # ... and the same terms as a second dense query (0: not embedded)
+    passage_weight: float = Field(default=0.5, ge=0)  # dense score: mean of the passage's sentence vectors ...
+    sentence_weight: float = Field(default=0.5, ge=0)  # ... its best sentence ...
+    title_weight: float = Field(default=0.5, ge=0)  # ... and its guide's title
+    preference_boost: float = Field(default=0.15, ge=0)  # fused score × (1 + this) for the owner's country, again for the sector
+    named_country_boost: float = Field(default=0.6, ge=0)  # … and × (1 + this) for a country the question names
+    preference_list: float = Field(default=0.1, ge=0)  # weight of the owner's (or the named) country's own guides as a ranked list
+    elsewhere_penalty: float = Field(default=0.3, ge=0, le=1)  # fused score × (1 - this) for guides about other countries only
+    named_elsewhere_penalty: float = Field(default=0.6, ge=0, le=1)  # … when the question names a country
 
 
 class TelegramSettings(BaseModel):
@@ -149,13 +163,25 @@ class StorageSettings(BaseModel):
     retention_days: int = Field(default=90, ge=1)  # conversation turns; profiles and feedback stay until /forget
 
 
+class ComposerSettings(BaseModel):
+    """How the offline answer weighs a candidate sentence (pipeline/compose.py). Chosen on the
+    development half of tests/data/retrieval_questions.yaml, never on the evaluation suites."""
+
+    meaning: float = Field(default=2.0, ge=0)  # e5 similarity of the sentence to the question
+    words: float = Field(default=0.3, ge=0)  # share of the question's words it contains
+    rank: float = Field(default=0.0, ge=0)  # 1 / (1 + rank of its passage)
+    kind: float = Field(default=0.15, ge=0)  # it holds what is asked: a figure, a name, a step
+    context: float = Field(default=0.02, ge=0)  # taken off a sentence from the passage's section, not the passage itself
+    points: int = Field(default=3, ge=0)  # supporting points under the direct answer
+
+
 class PipelineSettings(BaseModel):
     """How questions become answers."""
 
     history_turns: int = Field(default=3, ge=0)
     max_question_chars: int = Field(default=1500, ge=10)
-    min_dense_score: float = Field(default=0.80, ge=0, le=1)  # below: retrieval found nothing relevant
-    offline_points: int = Field(default=4, ge=1)
+    min_dense_score: float = Field(default=1.20, ge=0)  # below: retrieval found nothing relevant (passage, best sentence and title, weighted)
+    composer: ComposerSettings = ComposerSettings()
 
 
 class EvaluationSettings(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 # Languages the bot serves, as ISO 639-1 codes, English first (the fallback).
 LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
@@ -43,9 +44,32 @@ class Source:
     date: str
 
 
+class SentenceKind(StrEnum):
+    """What a unit of guide text is, for quoting it on its own."""
+
+    SENTENCE = "sentence"
+    LIST_ITEM = "list_item"  # a step or bullet: a whole point
+    LEAD_IN = "lead_in"  # only introduces what follows ("Take these steps:")
+    META = "meta"  # the guide about itself ("This page explains…")
+    LONG = "long"  # too long to quote whole; still searched
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One unit of a passage: a sentence, a list item or a table row read as a sentence."""
+
+    text: str
+    kind: SentenceKind = SentenceKind.SENTENCE
+
+    @property
+    def quotable(self) -> bool:
+        """Whether an offline answer may show it alone."""
+        return self.kind in (SentenceKind.SENTENCE, SentenceKind.LIST_ITEM)
+
+
 @dataclass(frozen=True)
 class Chunk:
-    """One section (or part of one) of a knowledge document, as indexed."""
+    """A passage of a knowledge document, as indexed: up to a few consecutive sentences of one section."""
 
     id: str
     doc_id: str
@@ -57,9 +81,13 @@ class Chunk:
     path: str  # relative to the knowledge folder, e.g. "en/refrigeration-savings.md"
     topics: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     updated: str = ""
-    ordinal: int = 0  # position of the chunk within its document
+    ordinal: int = 0  # position of the passage within its document
+    section_index: int = 0  # position of its section in the document: the same in every translation
+    sentences: tuple[Sentence, ...] = ()  # the passage's units, in order
+    section_text: str = ""  # the whole section the passage belongs to: context for a model
 
     def applies_to(self, country: str) -> bool:
         """True when the chunk is about `country` or about all of ASEAN."""
@@ -77,6 +105,17 @@ class ScoredChunk:
     dense_score: float | None = None
     lexical_score: float | None = None
     substituted_from: str | None = field(default=None)  # chunk id it replaced (language preference)
+    sentence_scores: tuple[float, ...] = ()  # how close each of chunk.sentences is to the question (cosine)
+    context: tuple[tuple[Sentence, float], ...] = ()  # the rest of its section, each sentence with its closeness
+    dense_margin: float | None = None  # dense_score minus the query's typical score over the index: how much it stands out
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the owner is, as a preference: guides for their country and sector rank a little higher."""
+
+    country: str | None = None
+    sector: str | None = None
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,9 @@ def index_command(
         raise typer.Exit(1 if report.errors else 0)
     for error in report.errors:
         typer.echo(f"skipped: {error}", err=True)
-    typer.echo(f"{report.documents} documents, {report.chunks} chunks in {report.collection}")
+    typer.echo(f"{report.documents} documents, {report.passages} passages, {report.records} sentences and titles in {report.collection}")
     if report.embedded == 0 and report.removed == 0:
-        typer.echo(f"Nothing to embed: all {report.skipped} chunks are unchanged.")
+        typer.echo(f"Nothing to embed: all {report.skipped} sentences and titles are unchanged.")
     else:
         typer.echo(f"embedded {report.embedded}, removed {report.removed}, unchanged {report.skipped}")
     typer.echo(f"took {report.seconds:.1f} s")
@@ -140,7 +140,7 @@ def search_command(
     for rank, hit in enumerate(hits, 1):
         chunk = hit.chunk
         typer.echo(f"{rank}. [{hit.score:.4f}] {chunk.doc_id} ({chunk.lang}) — {chunk.title} › {chunk.section or '(intro)'}")
-        typer.echo(f"   dense #{hit.dense_rank or '-'} {_fmt(hit.dense_score)}   bm25 #{hit.lexical_rank or '-'} {_fmt(hit.lexical_score)}"
+        typer.echo(f"   dense #{hit.dense_rank or '-'} {_fmt(hit.dense_score)}   bm25 #{hit.lexical_rank or '-'}"
                    f"   countries: {', '.join(chunk.countries)}")
         typer.echo(f"   {_snippet(chunk.text)}")
         for source in chunk.sources[:3]:

@@ -121,7 +121,7 @@ def load_folder(root: Path) -> KnowledgeFolder:
     the folder is refused: the folder is what the content team reviews.
     """
     if not root.is_dir():
-        raise KnowledgeError(f"{root}: no such knowledge folder")
+        raise KnowledgeError(f"{root}: no such knowledge folder (run greenbot from the project folder, or set GREENBOT_PATHS__KNOWLEDGE_DIR)")
     topics = load_topics(root)
     problems: list[Problem] = []
     loaded: list[Document] = []
@@ -167,8 +167,8 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
     except ValueError:
         return None, [Problem(path, 1, "front matter is not closed by a '---' line")]
     body = body.removeprefix("\r").removeprefix("\n")  # the end of the closing '---' line
-    boundaries = [i for i, line in enumerate(text.splitlines()) if _FRONT_MATTER.FM_BOUNDARY.match(line)]
-    body_line = boundaries[1] + 2  # the line after the closing '---'
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1  # the body is what is left of the file
+    closing_line = text.count("\n", 0, text.index(fm_text) + len(fm_text)) + 1  # the closing "---"
     first_line = text[: text.index(fm_text)].count("\n") + 1  # YAML line 0 is this file line
     try:
         node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
@@ -206,7 +206,7 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
     if meta.translation_of is not None and meta.lang == "en":
         problems.append(Problem(path, key_lines.get("translation_of", 1), "an English document cannot be a translation"))
     if not body.strip():
-        problems.append(Problem(path, body_line, "empty body: the document has no text after its front matter"))
+        problems.append(Problem(path, closing_line + 1, "empty body: the document has no text after its front matter"))
     if problems:
         return None, problems
     doc = Document(meta=meta, body=body, path=path, rel_path=rel.as_posix(), body_line=body_line, key_lines=key_lines)

@@ -9,6 +9,7 @@ from bot.retrieval.embeddings import (
 )
 from bot.retrieval.index import IndexReport, build_index
 from bot.retrieval.lexical import LexicalIndex, normalize, tokenize
+from bot.retrieval.places import countries_named
 from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
 
@@ -23,6 +24,7 @@ __all__ = [
     "build_embeddings",
     "build_index",
     "collection_name",
+    "countries_named",
     "normalize",
     "open_client",
     "open_collection",

@@ -1,55 +1,51 @@
-"""Knowledge documents → heading-aware, token-bounded chunks ready for the index.
+"""Knowledge documents → the records the index stores: one per sentence, and one per title.
 
-A chunk never spans two sections: the Markdown is first split at its headings, then each
-section is cut to at most `chunk_tokens` tokens of the embedding model, with a small overlap.
-Every chunk carries its heading path and its document's metadata.
+A guide is split at its `## ` headings, each section into sentences (language/sentences.py),
+and consecutive sentences of a section into passages of at most `passage_sentences` sentences and
+`passage_tokens` tokens of the embedding model. Each sentence is embedded once: the retriever
+scores a passage by its sentences (their mean and the best of them) and the guide's title, and
+the offline answer picks the sentence closest to the question, with no second embedding pass.
 
-Lengths are counted with the embedding model's own tokenizer: cl100k, made for English, counts
-a Burmese or Lao sentence as six times as many tokens as the English one, which cut those guides
-into chunks of a sentence or two.
+The title of each document is a record of its own, so that a passage inherits its guide's
+subject ("green finance in Thailand") without repeating it in every sentence.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from langchain_core.documents import Document as LCDocument
-from langchain_text_splitters import (
-    MarkdownHeaderTextSplitter,
-    RecursiveCharacterTextSplitter,
-)
 
-from bot.domain import Chunk, Source
+from bot.domain import Chunk, Sentence, SentenceKind, Source
 from bot.knowledge import Document
+from bot.language.sentences import split_sentences
 
-_HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
-# Paragraphs, lines, then sentence ends (Latin, Khmer, Burmese), then spaces.
-_SEPARATORS = ["\n\n", "\n", "។", "။", ". ", " ", ""]
-_TOPIC_FLAG = "t_"
-_COUNTRY_FLAG = "c_"
+TITLE = "title"  # the `kind` of a document's title record
+_HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class _Section:
+    index: int
+    heading: str
+    text: str
 
 
 class Chunker:
-    """Splits documents; build one and reuse it (the tokenizer is loaded once)."""
+    """Splits documents into sentence and title records; build one and reuse it."""
 
-    def __init__(self, chunk_tokens: int, overlap_tokens: int, *, count_tokens: Callable[[str], int]) -> None:
-        self._sections = MarkdownHeaderTextSplitter(headers_to_split_on=_HEADERS, strip_headers=True)
+    def __init__(self, passage_tokens: int, passage_sentences: int, *, count_tokens: Callable[[str], int]) -> None:
+        self._tokens = passage_tokens
+        self._sentences = passage_sentences
         self._count = count_tokens
-        self._chunk_tokens = chunk_tokens
-        self._overlap_tokens = overlap_tokens
-
-    def _splitter(self, header: str) -> RecursiveCharacterTextSplitter:
-        """A splitter whose pieces fit the token budget once the header is put in front."""
-        budget = max(self._chunk_tokens - self._count(header), 32)
-        return RecursiveCharacterTextSplitter(
-            chunk_size=budget, chunk_overlap=min(self._overlap_tokens, budget // 4), length_function=self._count, separators=_SEPARATORS
-        )
 
     def split(self, doc: Document) -> list[LCDocument]:
-        """The chunks of one document, with flat metadata Chroma can store and filter on."""
+        """The records of one document, in order, with flat metadata Chroma can store."""
         meta = doc.meta
-        base: dict[str, str | int | bool] = {
+        base: dict[str, str | int] = {
             "doc_id": meta.id,
             "group_id": doc.group_id,
             "lang": meta.lang,
@@ -57,52 +53,97 @@ class Chunker:
             "source": doc.rel_path,
             "topics": "|".join(meta.topics),
             "countries": "|".join(meta.countries),
+            "sectors": "|".join(meta.sectors),
             "sources": json.dumps([s.__dict__ for s in doc.sources], ensure_ascii=False),
             "updated": meta.updated.isoformat(),
         }
-        base.update({f"{_TOPIC_FLAG}{t}": True for t in meta.topics})
-        base.update({f"{_COUNTRY_FLAG}{c}": True for c in meta.countries})
-        chunks: list[LCDocument] = []
-        for section in self._sections.split_text(doc.body):
-            heading = " > ".join(str(section.metadata[k]) for _, k in _HEADERS if k in section.metadata)
-            header = _header(meta.title, heading)
-            for piece in self._splitter(header).split_text(section.page_content):
-                metadata = {**base, "section": heading, "ordinal": len(chunks)}
-                chunks.append(LCDocument(page_content=header + piece, metadata=metadata))
-        return chunks
+        records = [LCDocument(page_content=meta.title, metadata={**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})]
+        passage = position = 0
+        for section in _sections(doc.body):
+            for group in self._passages(split_sentences(section.text)):
+                for sentence in group:
+                    metadata = {**base, "kind": sentence.kind.value, "section": section.heading, "section_index": section.index, "passage": passage, "position": position}
+                    records.append(LCDocument(page_content=sentence.text, metadata=metadata))
+                    position += 1
+                passage += 1
+        return records
+
+    def _passages(self, sentences: list[Sentence]) -> list[list[Sentence]]:
+        """Consecutive sentences grouped up to the size limits; a lead-in stays with what follows."""
+        groups: list[list[Sentence]] = []
+        current: list[Sentence] = []
+        size = 0
+        for sentence in sentences:
+            tokens = self._count(sentence.text)
+            full = len(current) >= self._sentences or (current and size + tokens > self._tokens)
+            if full and current[-1].kind is not SentenceKind.LEAD_IN:
+                groups.append(current)
+                current, size = [], 0
+            current.append(sentence)
+            size += tokens
+        if current:
+            groups.append(current)
+        return groups
 
 
-def _header(title: str, section: str) -> str:
-    """Title and heading lead the stored text so that both retrievers see them."""
-    return f"{title} — {section}\n\n" if section else f"{title}\n\n"
+def _sections(body: str) -> list[_Section]:
+    """The intro and each headed section, with its heading path ("Steps > This week")."""
+    sections: list[_Section] = []
+    path: list[str] = []
+    lines: list[str] = []
+    heading = ""
+
+    def close() -> None:
+        if any(line.strip() for line in lines):
+            sections.append(_Section(len(sections), heading, "\n".join(lines)))
+
+    for line in body.splitlines():
+        match = _HEADING.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        close()
+        level = len(match.group(1))
+        path = [*path[: level - 2], match.group(2)] if level >= 2 else [match.group(2)]
+        heading, lines = " > ".join(path), []
+    close()
+    return sections
 
 
-def topic_flag(topic: str) -> str:
-    """The metadata key that is True on chunks of `topic`."""
-    return f"{_TOPIC_FLAG}{topic}"
-
-
-def country_flag(country: str) -> str:
-    """The metadata key that is True on chunks about `country` (or `asean`)."""
-    return f"{_COUNTRY_FLAG}{country}"
-
-
-def chunk_from_record(chunk_id: str, text: str, metadata: dict[str, object]) -> Chunk:
-    """Rebuild the domain chunk from what the store kept."""
-    sources = tuple(Source(**s) for s in json.loads(str(metadata.get("sources") or "[]")))
-    title, section = str(metadata["title"]), str(metadata.get("section", ""))
+def passage_chunk(records: list[tuple[str, dict[str, object]]], section_text: str) -> Chunk:
+    """The passage made of consecutive sentence records (text, metadata) of one document."""
+    first = records[0][1]
+    sentences = tuple(Sentence(text, SentenceKind(str(meta["kind"]))) for text, meta in records)
     return Chunk(
-        id=chunk_id,
-        doc_id=str(metadata["doc_id"]),
-        group_id=str(metadata["group_id"]),
-        lang=str(metadata["lang"]),
-        title=title,
-        section=section,
-        text=text.removeprefix(_header(title, section)),
-        path=str(metadata.get("source", "")),
-        topics=tuple(filter(None, str(metadata.get("topics", "")).split("|"))),
-        countries=tuple(filter(None, str(metadata.get("countries", "")).split("|"))),
-        sources=sources,
-        updated=str(metadata.get("updated", "")),
-        ordinal=int(str(metadata.get("ordinal", 0))),
+        id=f"{first['doc_id']}#{first['passage']}",
+        doc_id=str(first["doc_id"]),
+        group_id=str(first["group_id"]),
+        lang=str(first["lang"]),
+        title=str(first["title"]),
+        section=str(first.get("section", "")),
+        text=join_sentences(sentences),
+        path=str(first.get("source", "")),
+        topics=_split(first.get("topics")),
+        countries=_split(first.get("countries")),
+        sectors=_split(first.get("sectors")),
+        sources=tuple(Source(**s) for s in json.loads(str(first.get("sources") or "[]"))),
+        updated=str(first.get("updated", "")),
+        ordinal=int(str(first["passage"])),
+        section_index=int(str(first["section_index"])),
+        sentences=sentences,
+        section_text=section_text,
     )
+
+
+def join_sentences(sentences: tuple[Sentence, ...] | list[Sentence]) -> str:
+    """Sentences as running text; each list item on a line of its own."""
+    text = ""
+    for sentence in sentences:
+        if text:
+            text += "\n" if sentence.kind is SentenceKind.LIST_ITEM or text.endswith(":") else " "
+        text += sentence.text
+    return text
+
+
+def _split(value: object) -> tuple[str, ...]:
+    return tuple(filter(None, str(value or "").split("|")))

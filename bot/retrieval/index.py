@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from bot.knowledge import load_folder
-from bot.retrieval.chunking import Chunker
-from bot.retrieval.embeddings import token_counter
+from bot.retrieval.chunking import TITLE, Chunker
+from bot.retrieval.embeddings import Prefetched, token_counter
 from bot.retrieval.store import (
     MODEL_KEY,
     READY_KEY,
@@ -42,7 +42,8 @@ class IndexReport:
     collection: str
     embedding_model: str
     documents: int = 0
-    chunks: int = 0
+    passages: int = 0  # what search returns: a few consecutive sentences of one section
+    records: int = 0  # what is embedded: every sentence, and every title
     embedded: int = 0
     removed: int = 0
     skipped: int = 0
@@ -57,31 +58,39 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     """Index the knowledge folder into the collection for `model_name`; return the counts."""
     started = time.perf_counter()
     folder = load_folder(settings.paths.knowledge_dir)
-    chunker = Chunker(settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap_tokens, count_tokens=token_counter(embeddings))
+    chunker = Chunker(settings.retrieval.passage_tokens, settings.retrieval.passage_sentences, count_tokens=token_counter(embeddings))
     by_document = [chunker.split(doc) for doc in folder.documents]
 
     name = collection_name(settings.retrieval.collection, model_name)
-    report = IndexReport(collection=name, embedding_model=model_name, documents=len(folder.documents), chunks=sum(map(len, by_document)))
+    report = IndexReport(
+        collection=name,
+        embedding_model=model_name,
+        documents=len(folder.documents),
+        passages=len({(r.metadata["doc_id"], r.metadata["passage"]) for records in by_document for r in records if r.metadata["kind"] != TITLE}),
+        records=sum(map(len, by_document)),
+    )
     report.errors = [str(p) for p in folder.problems]
 
     client = open_client(settings.retrieval, settings.index_dir)
-    store = create_store(client, name, embeddings, model_name)
+    create_store(client, name, embeddings, model_name)  # the collection, made if it is new
     collection = client.get_collection(name)
     records = _record_manager(settings, name)
-    if collection.count() == 0:
-        _forget_records(records)  # the store was emptied behind our back: embed everything again
+    if collection.count() == 0:  # a first build, or a store emptied behind our back: embed everything, at full speed
+        _forget_records(records)
+        embeddings = Prefetched(embeddings, [r.page_content for doc_records in by_document for r in doc_records])
+    store = create_store(client, name, embeddings, model_name)
 
     # One index() call per document: its incremental cleanup works per batch, so a document
-    # whose chunks straddled two batches would lose and re-embed them on every run.
-    for doc_chunks in tqdm(by_document, desc="Indexing", unit="doc", disable=not progress, leave=False):
+    # whose records straddled two batches would lose and re-embed them on every run.
+    for doc_records in tqdm(by_document, desc="Indexing", unit="doc", disable=not progress, leave=False):
         result = index(
-            doc_chunks,
+            doc_records,
             records,
             store,
             cleanup="incremental",
             source_id_key="source",
             key_encoder="sha256",
-            batch_size=max(len(doc_chunks), 1),
+            batch_size=max(len(doc_records), 1),
         )
         report.embedded += result["num_added"] + result["num_updated"]
         report.skipped += result["num_skipped"]

@@ -1,26 +1,31 @@
-"""Hybrid search: dense vectors plus BM25, fused by reciprocal rank fusion.
+"""Hybrid search over passages: sentence vectors and BM25, fused by weighted reciprocal ranks.
 
-Neither retriever filters the other: both rank all candidates and fusion merges the two
-lists. Then each hit is shown in the user's language when its document has a translation
-(else in English), and near-duplicates collapse, a document and its translation counting
-as one source.
+A passage's dense score comes from its sentences' vectors (their mean, and the best of them)
+and its guide's title vector; BM25 ranks the passage text with its title and heading. The lists
+are fused by reciprocal rank, each weighted by what it can know (settings). A non-English
+question also brings the English terms of the glossary it uses (expansion.py), searched over the
+English guides by BM25 and as a second dense query. The owner's country and kind of business are
+preferences: passages of guides for them gain a little, nothing is filtered out.
 
-The retriever works on a snapshot taken when it opens: chunk texts, metadata, vectors and
-the BM25 index live in memory, so an index being rebuilt next door never shows through
-half-done. `reload()` takes a new snapshot. Chroma stores the vectors; the dense search runs
-exactly over the snapshot's matrix rather than through Chroma's HNSW graph, which is
-approximate and rebuilt differently in each process (it missed the best chunk of a question
-in one run out of two). At our sizes an exact search is as fast: one matrix product.
+Then each hit is shown in the owner's language: a passage of the same section of the translation
+(sections line up across translations), the one whose sentences are closest to the question.
+A document and its translations count as one source, and each section appears once.
+
+The retriever works on a snapshot taken when it opens, so an index being rebuilt next door never
+shows through half-done; `reload()` takes a new one. Chroma stores the records; the search runs
+exactly over the snapshot's matrices (Chroma's HNSW graph is approximate, and rebuilt differently
+in each process).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,24 +33,27 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import Chunk, ScoredChunk
-from bot.retrieval.chunking import chunk_from_record
-from bot.retrieval.embeddings import build_embeddings
+from bot.domain import Chunk, Preferences, ScoredChunk
+from bot.knowledge.glossary import load_glossary
+from bot.retrieval.chunking import TITLE, passage_chunk
+from bot.retrieval.embeddings import build_embeddings, embed_queries
+from bot.retrieval.expansion import QueryExpander
 from bot.retrieval.lexical import LexicalIndex, tokenize
+from bot.retrieval.places import countries_named
 from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_LANG = "en"
-_NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two chunks say the same
-_UNACCENTED_VI_DENSE_WEIGHT = 0.1
+_NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages say the same
 # Searches running at once; most of them wait for an embedding engine, which costs nothing.
 _SEARCH_THREADS = 16
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Optional restrictions: a country (its own documents plus ASEAN-wide ones) and a topic."""
+    """Hard restrictions, for the content team's `greenbot search`: a country (its own guides
+    plus ASEAN-wide ones) and a topic. Answers use Preferences instead."""
 
     country: str | None = None
     topic: str | None = None
@@ -60,34 +68,76 @@ class _Snapshot:
     """Everything the retriever keeps in memory about the index at one moment."""
 
     def __init__(self, collection: Collection) -> None:
-        records = list(all_records(collection, vectors=True))
-        self.chunks = [chunk_from_record(r.id, r.text, r.metadata) for r in records]
-        matrix = np.asarray([r.vector for r in records], dtype=np.float32).reshape(len(records), -1)
-        self.vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)  # rows of unit length
+        records = sorted(all_records(collection, vectors=True), key=lambda r: (str(r.metadata["doc_id"]), int(r.metadata["position"])))
+        titles = [r for r in records if r.metadata["kind"] == TITLE]
+        units = [r for r in records if r.metadata["kind"] != TITLE]
+        doc_index = {str(r.metadata["doc_id"]): i for i, r in enumerate(titles)}
+        self.titles = _unit_rows(np.asarray([r.vector for r in titles], dtype=np.float32).reshape(len(titles), -1))
+        self.sentences = _unit_rows(np.asarray([r.vector for r in units], dtype=np.float32).reshape(len(units), -1))
+        # Passages: runs of consecutive sentence records with the same (document, passage).
+        starts = [i for i, r in enumerate(units) if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])]
+        self.starts = np.asarray(starts, dtype=np.int64)
+        bounds = [*starts, len(units)]
+        sections: dict[tuple[str, int], list[str]] = {}
+        for r in units:
+            sections.setdefault((str(r.metadata["doc_id"]), int(r.metadata["section_index"])), []).append(r.text)
+        self.chunks: list[Chunk] = []
+        for a, b in itertools.pairwise(bounds):
+            meta = units[a].metadata
+            section = " ".join(sections[(str(meta["doc_id"]), int(meta["section_index"]))])
+            self.chunks.append(passage_chunk([(r.text, r.metadata) for r in units[a:b]], section))
+        self.passages = _unit_rows(np.add.reduceat(self.sentences, self.starts, axis=0)) if units else self.sentences
+        self.title_of = np.asarray([doc_index[c.doc_id] for c in self.chunks], dtype=np.int64)
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
-        self._masks: dict[Filters, np.ndarray | None] = {}
-        self.by_doc: dict[str, list[Chunk]] = {}
-        self.versions: dict[str, dict[str, str]] = {}  # group id → language → document id
+        self.in_lang = {lang: np.asarray([c.lang == lang for c in self.chunks], dtype=np.float32) for lang in {c.lang for c in self.chunks}}
+        # (group, section index, language) → passages, to show a hit in the owner's language.
+        self.aligned: dict[tuple[str, int, str], list[int]] = {}
+        for i, chunk in enumerate(self.chunks):
+            self.aligned.setdefault((chunk.group_id, chunk.section_index, chunk.lang), []).append(i)
+        self.languages: dict[str, set[str]] = {}
         for chunk in self.chunks:
-            self.by_doc.setdefault(chunk.doc_id, []).append(chunk)
-            self.versions.setdefault(chunk.group_id, {})[chunk.lang] = chunk.doc_id
+            self.languages.setdefault(chunk.group_id, set()).add(chunk.lang)
+        self._masks: dict[Filters, np.ndarray | None] = {}
+        self._untranslated: dict[str, np.ndarray] = {}
+        self._about: dict[str, np.ndarray] = {}
+
+    def untranslated(self, lang: str) -> np.ndarray:
+        """0/1 per passage: English passages of guides with no version in `lang`."""
+        if lang not in self._untranslated:
+            self._untranslated[lang] = np.asarray([c.lang == FALLBACK_LANG and lang not in self.languages[c.group_id] for c in self.chunks], dtype=np.float32)
+        return self._untranslated[lang]
+
+    def about(self, country: str) -> np.ndarray:
+        """0/1 per passage: guides that name `country` (not the ASEAN-wide ones)."""
+        if country not in self._about:
+            self._about[country] = np.asarray([country in c.countries for c in self.chunks], dtype=np.float32)
+        return self._about[country]
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        """0/1 per chunk for BM25, computed once per distinct filter."""
+        """0/1 per passage, computed once per distinct filter."""
         if filters not in self._masks:
             allowed = None if filters == Filters() else [filters.allows(c) for c in self.chunks]
             self._masks[filters] = None if allowed is None else np.array(allowed, dtype=np.float32)
         return self._masks[filters]
 
 
+@dataclass(frozen=True)
+class _Scores:
+    """A query's dense scores: per passage (the ranking) and per sentence (for quoting)."""
+
+    passages: np.ndarray
+    sentences: np.ndarray
+
+
 class HybridRetriever:
     """Dense + BM25 search over one index snapshot; thread-safe for concurrent searches."""
 
-    def __init__(self, collection: Collection, embeddings: Embeddings, settings: RetrievalSettings) -> None:
+    def __init__(self, collection: Collection, embeddings: Embeddings, settings: RetrievalSettings, expander: QueryExpander) -> None:
         self._collection = collection
         self._embeddings = embeddings
         self._settings = settings
+        self._expander = expander
         self._snapshot = _Snapshot(collection)
         self._searches = ThreadPoolExecutor(max_workers=_SEARCH_THREADS, thread_name_prefix="search")
 
@@ -103,15 +153,12 @@ class HybridRetriever:
 
     @property
     def size(self) -> int:
-        """Chunks in the current snapshot."""
+        """Passages in the current snapshot."""
         return len(self._snapshot.chunks)
 
     def reload(self) -> None:
         """Take a new snapshot, after `greenbot index` has finished."""
         self._snapshot = _Snapshot(self._collection)
-
-    def embed_query(self, query: str) -> np.ndarray:
-        return np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
 
     def search(
         self,
@@ -119,26 +166,52 @@ class HybridRetriever:
         *,
         lang: str | None = None,
         filters: Filters = Filters(),
+        prefer: Preferences = Preferences(),
         k: int | None = None,
-        query_vector: np.ndarray | None = None,
         extra_queries: Sequence[str] = (),
     ) -> list[ScoredChunk]:
-        """The `k` best chunks for `query`, preferring `lang` (else English) versions.
+        """The `k` best passages for `query`, each in `lang` where a translation has it.
 
-        `extra_queries` (e.g. an English translation of the question) are searched too, and
-        all their ranked lists are fused with the question's own.
-        """
+        `extra_queries` (a model's English rendering of the question) are searched too, and every
+        ranked list is fused with the question's own."""
         snap = self._snapshot
         if not snap.chunks or not query.strip():
             return []
-        k = k or self._settings.top_k
-        vector = self.embed_query(query) if query_vector is None else query_vector
-        ranked: list[tuple[str, list[tuple[str, float]]]] = []
-        for text, vec in [(query, vector), *((q, self.embed_query(q)) for q in extra_queries if q.strip())]:
-            ranked.append(("dense", self._dense(snap, vec, filters)))
-            ranked.append(("lexical", [(snap.chunks[i].id, sc) for i, sc in snap.lexical.search(text, self._settings.candidates, snap.mask(filters))]))
-        fused = self._fuse(snap, ranked, _dense_weight(query, lang))
-        return self._prefer_language(snap, fused, lang or FALLBACK_LANG, vector, k)
+        settings = self._settings
+        lang = lang or FALLBACK_LANG
+        english = " ".join(self._expander.english_terms(query)) if lang != FALLBACK_LANG and snap.untranslated(lang).any() else ""
+        extra = [q for q in extra_queries if q.strip()]
+        embedded = [query, *extra, *([english] if english and settings.expansion_dense_weight else [])]
+        vectors = self._embed(embedded)
+        mask = snap.mask(filters)
+        english_only = snap.in_lang[FALLBACK_LANG] * (1 if mask is None else mask)
+        question = self._dense(snap, vectors[0], mask)
+        lists: list[tuple[float, list[tuple[int, float]]]] = [
+            (settings.dense_weight, _top(question.passages, settings.candidates)),
+            (settings.lexical_weight, snap.lexical.search(query, settings.candidates, mask)),
+        ]
+        for text, vector in zip(extra, vectors[1:], strict=False):  # a model's English query: as good as the question
+            lists.append((settings.dense_weight, _top(self._dense(snap, vector, mask).passages, settings.candidates)))
+            lists.append((settings.lexical_weight, snap.lexical.search(text, settings.candidates, english_only)))
+        untranslated = snap.untranslated(lang) * (1 if mask is None else mask)
+        if english and untranslated.any():  # the glossary's terms reach the guides not yet in the question's language
+            lists.append((settings.expansion_weight * settings.lexical_weight, snap.lexical.search(english, settings.candidates, untranslated)))
+            if settings.expansion_dense_weight:
+                expanded = self._dense(snap, vectors[-1], mask).passages
+                lists.append((settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates)))
+        named = countries_named(query)
+        for code in dict.fromkeys([*named, *([prefer.country] if prefer.country else [])]):
+            # the country's own guides join the candidates, however generic the question's words
+            local = snap.about(code) * (1 if mask is None else mask)
+            if local.any():
+                lists.append((settings.preference_list * settings.dense_weight, _top(np.where(local > 0, question.passages, -np.inf), settings.candidates)))
+        fused = _fuse(lists, settings.rrf_k) if settings.fusion == "rrf" else _fuse_scores(lists)
+        if prefer.country or prefer.sector or named:
+            fused = self._prefer(snap, fused, prefer, named)
+        ranks = ({i: r for r, (i, _) in enumerate(lists[0][1], 1)}, {i: r for r, (i, _) in enumerate(lists[1][1], 1)})
+        finite = question.passages[np.isfinite(question.passages)]
+        background = float(np.median(finite)) if finite.size else 0.0  # what any passage scores for this query
+        return self._localize(snap, fused, question, ranks, background, lang, k or settings.top_k)
 
     async def asearch(self, query: str, **kwargs: Any) -> list[ScoredChunk]:
         """`search` off the event loop: embedding and BM25 are CPU work.
@@ -148,71 +221,101 @@ class HybridRetriever:
         """
         return await asyncio.get_running_loop().run_in_executor(self._searches, functools.partial(self.search, query, **kwargs))
 
-    def _dense(self, snap: _Snapshot, vector: np.ndarray, filters: Filters) -> list[tuple[str, float]]:
-        """The best candidates by cosine similarity, among the chunks the filters allow; ties by position."""
-        scores = snap.vectors @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
-        mask = snap.mask(filters)
+    def close(self) -> None:
+        """Stop the search threads (searches in progress finish first)."""
+        self._searches.shutdown(wait=True)
+
+    def _embed(self, texts: list[str]) -> list[np.ndarray]:
+        """Query vectors for the question and its expansions (side by side on the local engines)."""
+        return [np.asarray(vector, dtype=np.float32) for vector in embed_queries(self._embeddings, texts)]
+
+    def _dense(self, snap: _Snapshot, vector: np.ndarray, mask: np.ndarray | None) -> _Scores:
+        """Per passage: mean of its sentences, best sentence and title, weighted; masked passages at -inf."""
+        q = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        per_sentence = snap.sentences @ q
+        best = np.maximum.reduceat(per_sentence, snap.starts) if len(per_sentence) else per_sentence
+        settings = self._settings
+        scores = settings.passage_weight * (snap.passages @ q) + settings.sentence_weight * best + settings.title_weight * (snap.titles @ q)[snap.title_of]
         if mask is not None:
             scores = np.where(mask > 0, scores, -np.inf)
-        order = np.lexsort((np.arange(len(scores)), -scores))[: self._settings.candidates]
-        return [(snap.chunks[i].id, float(scores[i])) for i in order if np.isfinite(scores[i])]
+        return _Scores(scores, per_sentence)
 
-    def _fuse(self, snap: _Snapshot, ranked: list[tuple[str, list[tuple[str, float]]]], dense_weight: float) -> list[ScoredChunk]:
-        """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over every list; each
-        hit keeps its best dense and lexical rank for display."""
-        rrf_k = self._settings.rrf_k
-        hits: dict[str, dict[str, Any]] = {}
-        for name, hits_of_list in ranked:
-            weight = dense_weight if name == "dense" else 1.0
-            for rank, (cid, score) in enumerate(hits_of_list, start=1):
-                hit = hits.setdefault(cid, {"score": 0.0})
-                hit["score"] += weight / (rrf_k + rank)
-                if rank < hit.get(f"{name}_rank", rank + 1):
-                    hit[f"{name}_rank"], hit[f"{name}_score"] = rank, score
-        fused = [ScoredChunk(chunk=snap.chunks[snap.position[cid]], **hit) for cid, hit in hits.items()]
-        return sorted(fused, key=lambda h: -h.score)
+    def _prefer(self, snap: _Snapshot, fused: list[tuple[int, float]], prefer: Preferences, named: tuple[str, ...]) -> list[tuple[int, float]]:
+        """Raise passages of guides for the owner's country and sector, more those for a country the
+        question names, and lower those about other countries only: a guide to Singapore's loans
+        does little for an owner in Viet Nam unless they ask about Singapore."""
+        settings = self._settings
+        wanted = named or ((prefer.country,) if prefer.country else ())
+        penalty = settings.named_elsewhere_penalty if named else settings.elsewhere_penalty
+        scored = []
+        for i, score in fused:
+            chunk = snap.chunks[i]
+            # a guide about many countries is only a little about each of them
+            ours = prefer.country is not None and prefer.country in chunk.countries
+            bonus = settings.preference_boost * (ours / len(chunk.countries) + (prefer.sector is not None and prefer.sector in chunk.sectors))
+            bonus += settings.named_country_boost * any(code in chunk.countries for code in named) / len(chunk.countries)
+            elsewhere = bool(wanted) and not any(chunk.applies_to(code) for code in wanted)
+            scored.append((i, score * (1 + bonus) * (1 - penalty * elsewhere)))
+        return sorted(scored, key=lambda pair: -pair[1])
 
-    def _prefer_language(
-        self, snap: _Snapshot, fused: list[ScoredChunk], lang: str, vector: np.ndarray, k: int
+    def _localize(
+        self,
+        snap: _Snapshot,
+        fused: list[tuple[int, float]],
+        question: _Scores,
+        ranks: tuple[dict[int, int], dict[int, int]],
+        background: float,
+        lang: str,
+        k: int,
     ) -> list[ScoredChunk]:
-        """Swap each hit for its version in `lang` (or English), then drop repeats."""
+        """The fused hits, each section once, each shown in `lang` (else English) by its passage
+        closest to the question; near-duplicates dropped."""
         results: list[ScoredChunk] = []
-        seen_ids: set[str] = set()
+        seen: set[tuple[str, int]] = set()
         seen_tokens: list[set[str]] = []
-        for hit in fused:
-            versions = snap.versions.get(hit.chunk.group_id, {})
-            target = lang if lang in versions else FALLBACK_LANG if FALLBACK_LANG in versions else hit.chunk.lang
-            if hit.chunk.lang != target:
-                best = self._best_chunk(snap, versions[target], fused, vector)
-                hit = replace(hit, chunk=best, substituted_from=hit.chunk.id)
-            if hit.chunk.id in seen_ids:
+        for i, score in fused:
+            chunk = snap.chunks[i]
+            section = (chunk.group_id, chunk.section_index)
+            if section in seen:
                 continue
-            tokens = set(tokenize(hit.chunk.text))
+            seen.add(section)
+            languages = snap.languages[chunk.group_id]
+            target = lang if lang in languages else FALLBACK_LANG if FALLBACK_LANG in languages else chunk.lang
+            candidates = snap.aligned.get((*section, target)) or [i]
+            best = max(candidates, key=lambda j: question.passages[j])
+            shown = snap.chunks[best]
+            tokens = set(tokenize(shown.text))
             if any(_jaccard(tokens, other) >= _NEAR_DUPLICATE for other in seen_tokens):
                 continue
-            seen_ids.add(hit.chunk.id)
             seen_tokens.append(tokens)
-            results.append(hit)
+            first, last = self._span(snap, best, len(question.sentences))
+            context = tuple(
+                (sentence, float(value))
+                for j in candidates
+                if j != best
+                for sentence, value in zip(snap.chunks[j].sentences, question.sentences[slice(*self._span(snap, j, len(question.sentences)))], strict=True)
+            )
+            results.append(
+                ScoredChunk(
+                    chunk=shown,
+                    score=score,
+                    dense_rank=ranks[0].get(i),
+                    lexical_rank=ranks[1].get(i),
+                    dense_score=float(question.passages[best]),
+                    dense_margin=float(question.passages[best]) - background,
+                    substituted_from=chunk.id if best != i else None,
+                    sentence_scores=tuple(float(x) for x in question.sentences[first:last]),
+                    context=context,
+                )
+            )
             if len(results) == k:
                 break
         return results
 
-    def _best_chunk(self, snap: _Snapshot, doc_id: str, fused: list[ScoredChunk], vector: np.ndarray) -> Chunk:
-        """The chunk of `doc_id` that best answers the query: its top fused hit, else by vector."""
-        for hit in fused:
-            if hit.chunk.doc_id == doc_id:
-                return hit.chunk
-        return max(snap.by_doc[doc_id], key=lambda c: float(snap.vectors[snap.position[c.id]] @ vector))
-
-
-def _dense_weight(query: str, lang: str | None) -> float:
-    """How far to trust the dense list: the embedding model cannot read Vietnamese typed
-    without accents, so for such a query the accent-insensitive BM25 list leads."""
-    return _UNACCENTED_VI_DENSE_WEIGHT if lang == "vi" and query.isascii() else 1.0
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    @staticmethod
+    def _span(snap: _Snapshot, passage: int, total: int) -> tuple[int, int]:
+        """Where the passage's sentences lie in the sentence matrix."""
+        return int(snap.starts[passage]), int(snap.starts[passage + 1]) if passage + 1 < len(snap.starts) else total
 
 
 def open_retriever(settings: Settings, embeddings: Embeddings | None = None, model_name: str | None = None) -> HybridRetriever:
@@ -221,4 +324,44 @@ def open_retriever(settings: Settings, embeddings: Embeddings | None = None, mod
         embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     client = open_client(settings.retrieval, settings.index_dir)
     collection = open_collection(client, settings.retrieval.collection, model_name)
-    return HybridRetriever(collection, embeddings, settings.retrieval)
+    glossary, problems = load_glossary(settings.paths.knowledge_dir)
+    for problem in problems:
+        logger.warning("glossary not used for search: %s", problem)
+    return HybridRetriever(collection, embeddings, settings.retrieval, QueryExpander(glossary))
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12) if matrix.size else matrix
+
+
+def _top(scores: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """The `n` best finite scores, best first; ties by position."""
+    n = min(n, len(scores))
+    best = np.argpartition(-scores, n - 1)[:n] if n else np.arange(0)
+    order = best[np.lexsort((best, -scores[best]))]
+    return [(int(i), float(scores[i])) for i in order if np.isfinite(scores[i])]
+
+
+def _fuse(lists: list[tuple[float, list[tuple[int, float]]]], rrf_k: int) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: each passage scores Σ weight / (rrf_k + rank)."""
+    fused: dict[int, float] = {}
+    for weight, ranked in lists:
+        for rank, (i, _) in enumerate(ranked, start=1):
+            fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _fuse_scores(lists: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
+    """Convex fusion: each list's scores scaled to 0..1 over its candidates, then weighted and summed."""
+    fused: dict[int, float] = {}
+    for weight, ranked in lists:
+        if not ranked:
+            continue
+        top, bottom = ranked[0][1], ranked[-1][1]
+        for i, score in ranked:
+            fused[i] = fused.get(i, 0.0) + weight * ((score - bottom) / (top - bottom) if top > bottom else 1.0)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

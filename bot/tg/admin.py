@@ -44,9 +44,9 @@ async def reload_command(update: Update, context: BotContext) -> None:
             return
         problems = f"\nProblems ({len(report.errors)}):\n" + "\n".join(report.errors[:10]) if report.errors else ""
         await message.reply_text(
-            f"Re-indexed in {report.seconds:.1f} s: {report.documents} documents, {report.chunks} chunks "
+            f"Re-indexed in {report.seconds:.1f} s: {report.documents} documents, {report.passages} passages "
             f"({report.embedded} embedded, {report.skipped} unchanged, {report.removed} removed). "
-            f"Now serving {services.retriever.size} chunks.{problems}"
+            f"Now serving {services.retriever.size} passages.{problems}"
         )
 
     context.application.create_task(reindex_and_report(), update=update, name="reindex")  # stop() waits for it

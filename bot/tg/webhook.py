@@ -78,7 +78,7 @@ def webhook_app(application: BotApplication, webhook_url: str, secret: str, max_
 
     async def healthz(_: Request) -> JSONResponse:
         services = services_of(application)
-        return JSONResponse({"ok": application.running, "chunks": services.retriever.size, "reindexing": services.reindexing})
+        return JSONResponse({"ok": application.running, "passages": services.retriever.size, "reindexing": services.reindexing})
 
     return Starlette(routes=[Route(path, telegram, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])])
 

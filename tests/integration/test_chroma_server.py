@@ -63,7 +63,7 @@ def test_index_and_search_through_a_chroma_server(
 ) -> None:
     settings = make_settings(tmp_path / "data", tiny_knowledge, retrieval={"chroma_url": chroma_server})
     report = build_index(settings, embeddings, LOCAL_MODEL_NAME)
-    assert report.embedded == report.chunks > 0
+    assert report.embedded == report.records > 0
     assert not (tmp_path / "data" / "index" / "chroma").exists()  # nothing went to the embedded store
     assert build_index(settings, embeddings, LOCAL_MODEL_NAME).embedded == 0
 

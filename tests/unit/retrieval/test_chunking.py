@@ -1,38 +1,55 @@
-"""Chunks never span two sections, stay within the token budget and carry their metadata."""
+"""Records are one per sentence plus one per title; passages never span two sections and stay within budget."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from bot.domain import SentenceKind
 from bot.knowledge import load_folder
 from bot.retrieval import Chunker, LocalE5Embeddings
-from bot.retrieval.chunking import chunk_from_record
+from bot.retrieval.chunking import TITLE, passage_chunk
 
 
-def test_chunks_follow_sections_and_carry_metadata(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
-    doc = next(d for d in load_folder(tiny_knowledge).documents if d.meta.id == "led-lighting")
-    chunks = Chunker(350, 40, count_tokens=embeddings.count_tokens).split(doc)
-    assert [c.metadata["section"] for c in chunks] == ["", "Why LED lamps save money", "How to switch"]
-    first = chunks[1]
-    assert first.page_content.startswith("Switch the shop to LED lighting — Why LED lamps save money\n\n")
-    assert first.metadata | {"doc_id": "led-lighting", "group_id": "led-lighting", "lang": "en", "t_energy-efficiency": True, "c_asean": True} == first.metadata
-    chunk = chunk_from_record("x", first.page_content, first.metadata)
-    assert chunk.text.startswith("An LED lamp uses up to 90% less energy")
+def _records(folder: Path, doc_id: str, embeddings: LocalE5Embeddings, tokens: int = 120, sentences: int = 3):
+    doc = next(d for d in load_folder(folder).documents if d.meta.id == doc_id)
+    return Chunker(tokens, sentences, count_tokens=embeddings.count_tokens).split(doc)
+
+
+def test_one_record_per_sentence_and_one_for_the_title(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
+    records = _records(tiny_knowledge, "led-lighting", embeddings)
+    assert records[0].page_content == "Switch the shop to LED lighting" and records[0].metadata["kind"] == TITLE
+    body = records[1:]
+    assert [r.metadata["section"] for r in body] == ["", "Why LED lamps save money", "How to switch", "How to switch", "How to switch"]
+    assert [r.metadata["kind"] for r in body][-3:] == [SentenceKind.LIST_ITEM.value] * 2 + [SentenceKind.META.value]  # "See also fridges."
+    assert body[1].page_content == "An LED lamp uses up to 90% less energy than an incandescent bulb and lasts up to 5 times longer."
+    assert [r.metadata["position"] for r in body] == list(range(len(body)))
+    assert body[0].metadata | {"doc_id": "led-lighting", "group_id": "led-lighting", "lang": "en", "topics": "energy-efficiency", "countries": "asean"} == body[0].metadata
+
+
+def test_a_passage_is_rebuilt_from_its_records(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
+    records = _records(tiny_knowledge, "led-lighting", embeddings)
+    steps = [(r.page_content, r.metadata) for r in records if r.metadata["section"] == "How to switch"]
+    assert len({m["passage"] for _, m in steps}) == 1  # three short steps make one passage
+    chunk = passage_chunk(steps, section_text="")
+    assert chunk.text.splitlines()[0] == "Count the bulbs that burn longest each day."
+    assert len(chunk.text.splitlines()) == 2 and len(chunk.sentences) == 3  # the pointer "See also fridges." joins its line
     assert chunk.sources[0].url == "https://www.energy.gov/eere/ssl/solid-state-lighting"
+    assert chunk.topics == ("energy-efficiency",) and chunk.countries == ("asean",)
 
 
-def test_long_sections_are_cut_within_the_token_budget(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
+def test_long_sections_are_cut_within_the_budget(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     path = tiny_knowledge / "en" / "flood-plan.md"
-    sentence = "Keep stock on high shelves and copies of records away from the premises. "
+    english = "Keep stock on high shelves and copies of records away from the premises. "
     thai = "เก็บสินค้าไว้บนชั้นสูงและเก็บสำเนาเอกสารไว้นอกสถานที่ "
-    path.write_text(path.read_text(encoding="utf-8") + f"\n## Long English\n\n{sentence * 120}\n\n## Long Thai\n\n{thai * 120}\n", encoding="utf-8")
-    doc = next(d for d in load_folder(tiny_knowledge).documents if d.meta.id == "flood-plan")
-    chunks = Chunker(120, 20, count_tokens=embeddings.count_tokens).split(doc)
-    sizes = [embeddings.count_tokens(c.page_content) for c in chunks]
-    assert max(sizes) <= 120
-    sections = [c.metadata["section"] for c in chunks]
-    assert sections.count("Long English") > 5 and sections.count("Long Thai") > 5
-    for chunk in chunks:  # no chunk mixes two sections
-        assert not ("high shelves" in chunk.page_content and "ชั้นสูง" in chunk.page_content)
-        assert ("ชั้นสูง" in chunk.page_content) == (chunk.metadata["section"] == "Long Thai")
-    assert [c.metadata["ordinal"] for c in chunks] == list(range(len(chunks)))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n## Long English\n\n{english * 40}\n\n## Long Thai\n\n{thai * 40}\n", encoding="utf-8")
+    records = _records(tiny_knowledge, "flood-plan", embeddings, tokens=60, sentences=3)
+    passages: dict[int, list] = {}
+    for record in records[1:]:
+        passages.setdefault(int(record.metadata["passage"]), []).append(record)
+    for members in passages.values():
+        assert len(members) <= 3
+        assert len({m.metadata["section"] for m in members}) == 1  # no passage mixes two sections
+    english_passages = [p for p in passages.values() if p[0].metadata["section"] == "Long English"]
+    thai_records = [r for r in records if r.metadata["section"] == "Long Thai"]
+    assert len(english_passages) > 5
+    assert all("ชั้นสูง" in r.page_content for r in thai_records) and len(thai_records) > 5

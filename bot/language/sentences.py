@@ -1,0 +1,184 @@
+"""Guide text → whole sentences, the units that are embedded, searched and quoted, in nine languages.
+
+Markdown is removed (a link keeps its text); headings are not sentences; a table row is read as a
+sentence ("Country: Viet Nam; Year: 2023; Factor: 0.6592"). A sentence is never cut: one too
+long to quote is split at a clause boundary, or kept for search only (LONG). Lines that only lead
+into a list ("Take these steps:") and a guide's sentences about itself ("This page explains…")
+are marked, so that they are never quoted alone.
+
+Sentence ends differ by script: Latin punctuation, the Khmer khan (។), the Burmese section mark
+(။); Thai and Lao mark the end of a phrase, often of a sentence, with a space between words of
+their script.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain import Sentence, SentenceKind
+
+MAX_CHARS = 360  # longer sentences are split at a clause boundary, or kept for search only
+_MIN_CHARS = 12
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_LATIN_END = re.compile(r"(?<=[a-z0-9%)\]”\"'][.!?])\s+(?=[\"“(]?[A-ZÀ-ỸĐ])", re.UNICODE)
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Dr|Mr|Mrs|Ms|St|Co|Ltd|Inc|approx|U\.S|Rp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
+_SCRIPT_END = re.compile(r"(?<=[។။])\s*")
+_THAI_LAO_GAP = re.compile(r"(?<=[\u0E00-\u0EFF)])\s+(?=[\u0E00-\u0E2E\u0E40-\u0E44\u0E81-\u0EAE\u0EC0-\u0EC4])")  # not before ๆ or a vowel sign
+_THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF][.!?])\s+(?=[\u0E00-\u0EFF])")
+_THAI_LAO_SENTENCE = 200  # a space-separated run longer than this is cut at spaces into parts of about _THAI_LAO_PART
+_THAI_LAO_PART = 90
+# Words that continue a sentence, so a part never starts with them: and, or, but, which, that, to, by, with.
+_THAI_LAO_GLUE = ("และ", "หรือ", "แต่", "ซึ่ง", "ที่", "เพื่อ", "โดย", "พร้อม", "กับ", "ของ", "ให้", "ๆ",
+                  "ແລະ", "ຫຼື", "ແຕ່", "ຊຶ່ງ", "ທີ່", "ເພື່ອ", "ໂດຍ", "ພ້ອມ", "ກັບ", "ຂອງ", "ໃຫ້", "ໆ")  # fmt: skip
+_GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
+_CROSS_REFERENCE = re.compile(
+    rf"\s*\((?:[^()]|\([^()]*\))*?{_GUIDE_LINK}(?:[^()]|\([^()]*\))*?\)"  # (see [x](x.md))
+    rf"|\s*[;；][^;；]*?{_GUIDE_LINK}[^;；.。]*(?=[.。]|$)"  # ; see [x](x.md) for more.
+)
+_ITEM_END = re.compile(r"(?:[;,.]|;? (?:and|or))$")  # how a list item that continues a sentence ends
+_POINTER = re.compile(r"^[^:]{1,40}: (see|xem|lihat|rujuk|tingnan|ดู|មើល|ເບິ່ງ) ", re.IGNORECASE)  # "Malaysia: see green finance in Malaysia"
+_CLAUSE = re.compile(r"(?<=[;；])\s+")
+_LEADS = (":", "：", "៖", "ดังนี้", "ต่อไปนี้", "ດັ່ງນີ້", "ຕໍ່ໄປນີ້", "ដូចខាងក្រោម", "အောက်ပါအတိုင်း")
+# The guide about itself or pointing to another, in the languages we serve (accents as written).
+_META = re.compile(
+    r"^(this (page|guide|section|document)|here we|see |xem |lihat |rujuk |tingnan |trang này|hướng dẫn này|bài này|หน้านี้|คู่มือนี้|"
+    r"halaman ini|panduan ini|pahinang ito|gabay na ito|ang gabay na ito|ang pahinang ito|ទំព័រនេះ|មគ្គុទ្ទេសក៍នេះ|"
+    r"ໜ້ານີ້|ຄູ່ມືນີ້|ဤစာမျက်နှာ|ဤလမ်းညွှန်)",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The units of a passage of guide text, in order, each marked with its kind."""
+    units: list[Sentence] = []
+    header: list[str] | None = None
+    for line in _paragraphs(text):
+        if line.startswith("|"):
+            header, row = _table_line(line, header)
+            if row:
+                units.append(Sentence(row))
+            continue
+        header = None
+        if line.startswith("#") or set(line) <= set("-=*_ "):
+            continue
+        is_item = _LIST_MARKER.match(line) is not None
+        item = _clean(_LIST_MARKER.sub("", line))
+        lead = next((u.text for u in reversed(units) if u.kind is not SentenceKind.LIST_ITEM), None) if is_item else None
+        if lead is not None and lead.endswith(":") and item[:1].islower():
+            # "The EUDR applies:" / "- from 30 June 2027 for small operators;" is one statement
+            item = f"{lead} {_ITEM_END.sub('', item)}."
+        for piece, fits in _sentences_of(item):
+            units.append(Sentence(piece, _kind(piece, is_item) if fits else SentenceKind.LONG))
+    return units
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Markdown's blocks, one string each: a paragraph wrapped over several lines is joined, as
+    is a list item's continuation; headings, table rows and list items start their own."""
+    blocks: list[str] = []
+    joinable = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            joinable = False
+            continue
+        starts_block = line.startswith(("#", "|")) or _LIST_MARKER.match(line) is not None
+        if joinable and not starts_block:
+            blocks[-1] += " " + line
+        else:
+            blocks.append(line)
+        joinable = not line.startswith(("#", "|"))
+    return blocks
+
+
+def _table_line(line: str, header: list[str] | None) -> tuple[list[str] | None, str]:
+    """A Markdown table line: the header row is remembered, each body row read against it."""
+    cells = [_clean(cell) for cell in line.strip("|").split("|")]
+    if _TABLE_RULE.match(line):
+        return header, ""
+    if header is None:
+        return cells, ""
+    pairs = [f"{name}: {value}" if name else value for name, value in zip(header, cells, strict=False) if value]
+    return header, "; ".join(pairs)
+
+
+def _clean(line: str) -> str:
+    """Markdown out, a link's text in; spaces tidied. A pointer to another guide in brackets or
+    after a semicolon ("; see [quick wins](quick-wins.md) for what LEDs save") goes: offline it
+    points nowhere, and the sentence reads whole without it."""
+    line = _CROSS_REFERENCE.sub("", line)
+    line = _LINK.sub(lambda m: m.group(1), line)
+    return " ".join(_EMPHASIS.sub("", line).split())
+
+
+def _sentences_of(line: str) -> list[tuple[str, bool]]:
+    """(sentence, whether it fits MAX_CHARS) for each sentence of a line."""
+    found: list[tuple[str, bool]] = []
+    for part in _SCRIPT_END.split(line):
+        for sentence in _split_latin(part):
+            for piece in _split_thai_lao(sentence):
+                piece = piece.strip()
+                if len(piece) >= _MIN_CHARS:
+                    found.extend(_fit(piece))
+    return found
+
+
+def _split_latin(text: str) -> list[str]:
+    """At ". " before a capital, unless the dot ends an abbreviation."""
+    parts: list[str] = []
+    start = 0
+    for match in _LATIN_END.finditer(text):
+        if _ABBREVIATION.search(text[start : match.start()]):
+            continue
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _split_thai_lao(text: str) -> list[str]:
+    """Thai and Lao write no full stop (Lao sometimes does): a space between two words of the
+    script ends a phrase, often a sentence. A short run of phrases stays one unit; a long one is
+    cut at spaces into parts of about a sentence's length, preferably right after a closing
+    bracket (the end of an attribution), never before a word that continues a sentence."""
+    pieces = []
+    for run in _THAI_LAO_STOP.split(text):
+        if len(run) <= _THAI_LAO_SENTENCE:
+            pieces.append(run)
+            continue
+        gaps = [g for g in _THAI_LAO_GAP.finditer(run) if not run.startswith(_THAI_LAO_GLUE, g.end())]
+        start = 0
+        while True:
+            ready = [g for g in gaps if g.start() - start >= _THAI_LAO_PART]
+            if not ready or len(run) - start <= _THAI_LAO_SENTENCE:
+                break
+            near = [g for g in ready if g.start() - start <= _THAI_LAO_SENTENCE and run[g.start() - 1] == ")"]
+            cut = (near or ready)[0]
+            pieces.append(run[start : cut.start()])
+            start = cut.end()
+        pieces.append(run[start:])
+    return pieces
+
+
+def _fit(sentence: str) -> list[tuple[str, bool]]:
+    """A sentence within MAX_CHARS: whole, or split at its semicolons, each part quotable only when
+    it can stand alone (it starts like a sentence, not with a small letter); else kept whole for
+    search and never quoted."""
+    if len(sentence) <= MAX_CHARS:
+        return [(sentence, True)]
+    clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
+    if len(clauses) > 1 and all(len(c) <= MAX_CHARS for c in clauses):
+        return [(clause, not clause[0].islower()) for clause in clauses]
+    return [(sentence, False)]
+
+
+def _kind(sentence: str, is_item: bool) -> SentenceKind:
+    if sentence.endswith(_LEADS):
+        return SentenceKind.LEAD_IN
+    if _META.match(sentence) or _POINTER.search(sentence):
+        return SentenceKind.META
+    return SentenceKind.LIST_ITEM if is_item else SentenceKind.SENTENCE

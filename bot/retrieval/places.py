@@ -1,0 +1,43 @@
+"""The ASEAN countries a question names, in the nine languages, as owners write them.
+
+"Is there a green loan in Thailand?" is about Thailand whatever the owner's profile says, and
+"green loan" alone matches every country's finance guide about equally. So a country named in
+the question is a strong preference, stronger than the profile's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.retrieval.lexical import normalize
+
+# Forms are matched after `normalize` (case and Latin accents folded). Latin forms must stand as
+# whole words; forms in scripts without spaces are matched inside the text. A few names are
+# common words too: Lao "ລາວ" is also "he/she", Vietnamese "lao" (without accents) is in "lao
+# động", Thai "ไทย" is in "ภาษาไทย"; for those only the longer names count.
+_NAMES: dict[str, tuple[str, ...]] = {
+    "BN": ("brunei", "บรูไน", "ព្រុយណេ", "ບຣູໄນ", "ဘရူနိုင်း"),
+    "KH": ("cambodia", "campuchia", "kamboja", "kemboja", "kambodya", "กัมพูชา", "កម្ពុជា", "ກຳປູເຈຍ", "ကမ္ဘောဒီးယား"),
+    "ID": ("indonesia", "indo", "อินโดนีเซีย", "ឥណ្ឌូណេស៊ី", "ອິນໂດເນເຊຍ", "အင်ဒိုနီးရှား"),
+    "LA": ("laos", "lao pdr", "nước lào", "ở lào", "ลาว", "ឡាវ", "ສປປ ລາວ", "ປະເທດລາວ", "လာအို"),
+    "MY": ("malaysia", "ma-lai-xi-a", "ma lai xi a", "มาเลเซีย", "ម៉ាឡេស៊ី", "ມາເລເຊຍ", "မလေးရှား"),
+    "MM": ("myanmar", "burma", "miến điện", "เมียนมา", "พม่า", "មីយ៉ាន់ម៉ា", "ມຽນມາ", "မြန်မာ"),
+    "PH": ("philippines", "philippine", "pilipinas", "filipina", "phi-líp-pin", "phi lip pin", "ฟิลิปปินส์", "ហ្វីលីពីន", "ຟີລິບປິນ", "ဖိလစ်ပိုင်"),
+    "SG": ("singapore", "singapura", "xinh-ga-po", "xinh ga po", "สิงคโปร์", "សិង្ហបុរី", "ສິງກະໂປ", "စင်္ကာပူ"),
+    "TH": ("thailand", "thai lan", "thái lan", "ประเทศไทย", "ในไทย", "เมืองไทย", "ថៃ", "ປະເທດໄທ", "ထိုင်း"),
+    "VN": ("vietnam", "viet nam", "việt nam", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ", "ဗီယက်နမ်"),
+}
+
+
+def _pattern(form: str) -> str:
+    flat = re.escape(normalize(form))
+    return rf"(?<!\w){flat}(?!\w)" if normalize(form).isascii() else flat
+
+
+_FINDERS = {code: re.compile("|".join(_pattern(form) for form in forms)) for code, forms in _NAMES.items()}
+
+
+def countries_named(text: str) -> tuple[str, ...]:
+    """The country codes `text` names, in code order."""
+    flat = normalize(text)
+    return tuple(code for code, finder in _FINDERS.items() if finder.search(flat))

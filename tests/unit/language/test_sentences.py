@@ -1,0 +1,80 @@
+"""Guide text → quotable sentences: whole, without Markdown, never a fragment."""
+
+from __future__ import annotations
+
+from bot.domain import SentenceKind
+from bot.language.sentences import MAX_CHARS, split_sentences
+
+
+def kinds(text: str) -> list[tuple[SentenceKind, str]]:
+    return [(s.kind, s.text) for s in split_sentences(text)]
+
+
+def test_markdown_is_removed_and_links_keep_their_text() -> None:
+    text = "Read **the rules** on [the official page](https://example.org/solar) before you buy. It saves `money`."
+    assert kinds(text) == [
+        (SentenceKind.SENTENCE, "Read the rules on the official page before you buy."),
+        (SentenceKind.SENTENCE, "It saves money."),
+    ]
+
+
+def test_pointers_to_other_guides_are_dropped_or_never_quoted() -> None:
+    text = (
+        "Switch to LED lamps first; see [quick wins](quick-wins.md) for what LEDs save. "
+        "Record your bills (see [carbon footprint basics](carbon-footprint-basics.md)). "
+        "See [eco-labels in ASEAN](eco-labels-in-asean.md) for more."
+    )
+    assert kinds(text) == [
+        (SentenceKind.SENTENCE, "Switch to LED lamps first."),
+        (SentenceKind.SENTENCE, "Record your bills."),
+        (SentenceKind.META, "See eco-labels in ASEAN for more."),
+    ]
+
+
+def test_lists_lead_ins_headings_and_the_guide_about_itself() -> None:
+    text = "This page explains how small firms save.\n\n## Steps\n\nTake these steps:\n1. Switch off lights at night.\n- Fix leaks, e.g. dripping taps, the same week.\n"
+    assert kinds(text) == [
+        (SentenceKind.META, "This page explains how small firms save."),
+        (SentenceKind.LEAD_IN, "Take these steps:"),
+        (SentenceKind.LIST_ITEM, "Switch off lights at night."),
+        (SentenceKind.LIST_ITEM, "Fix leaks, e.g. dripping taps, the same week."),
+    ]
+
+
+def test_a_paragraph_wrapped_over_lines_is_one_sentence() -> None:
+    assert kinds("An LED lamp uses up to 90% less\nenergy than an old bulb.") == [(SentenceKind.SENTENCE, "An LED lamp uses up to 90% less energy than an old bulb.")]
+
+
+def test_a_table_row_reads_as_a_sentence_against_its_header() -> None:
+    text = "| Year | Factor (tCO2e/MWh) |\n|---|---|\n| 2023 | 0.6592 |\n"
+    assert kinds(text) == [(SentenceKind.SENTENCE, "Year: 2023; Factor (tCO2e/MWh): 0.6592")]
+
+
+def test_sentence_ends_in_every_script() -> None:
+    assert [s.text for s in split_sentences("ប្រយោគទីមួយនេះវែងល្មម។ ប្រយោគទីពីរនេះក៏វែងល្មមដែរ។")] == ["ប្រយោគទីមួយនេះវែងល្មម។", "ប្រយោគទីពីរនេះក៏វែងល្មមដែរ។"]
+    assert [s.text for s in split_sentences("ဒါက ပထမဝါကျ ဖြစ်ပါတယ်။ ဒါက ဒုတိယဝါကျ ဖြစ်ပါတယ်။")] == ["ဒါက ပထမဝါကျ ဖြစ်ပါတယ်။", "ဒါက ဒုတိယဝါကျ ဖြစ်ပါတယ်။"]
+    thai = "ร้านค้าส่วนใหญ่ลดค่าไฟฟ้าได้ด้วยการปรับเปลี่ยนที่ใช้เงินน้อย ก่อนจะต้องซื้อเครื่องจักรใหม่"
+    assert [s.text for s in split_sentences(thai)] == [thai]  # a short run of phrases stays whole
+
+
+def test_a_long_sentence_is_split_at_semicolons_and_a_part_that_cannot_stand_alone_is_never_quoted() -> None:
+    long = "The first part of this rule is long and complete on its own " * 4 + "; and the second part only continues it, " * 1 + "on and on " * 20
+    units = split_sentences(long.strip())
+    assert [u.quotable for u in units] == [True, False] and all(len(u.text) <= MAX_CHARS for u in units)
+    wall = " ".join(["word"] * 200) + "."
+    [unit] = split_sentences(wall)
+    assert unit.kind is SentenceKind.LONG and not unit.quotable  # kept for search, never cut
+
+
+def test_list_items_that_finish_a_lead_in_are_read_with_it() -> None:
+    text = "The EUDR applies:\n- from **30 December 2026** for large operators;\n- from 30 June 2027 for small ones.\n"
+    assert kinds(text) == [
+        (SentenceKind.LEAD_IN, "The EUDR applies:"),
+        (SentenceKind.LIST_ITEM, "The EUDR applies: from 30 December 2026 for large operators."),
+        (SentenceKind.LIST_ITEM, "The EUDR applies: from 30 June 2027 for small ones."),
+    ]
+
+
+def test_a_labelled_pointer_to_another_guide_is_never_quoted() -> None:
+    text = "- **Malaysia:** see [green finance in Malaysia](green-finance-malaysia.md) for the GTFS."
+    assert kinds(text) == [(SentenceKind.META, "Malaysia: see green finance in Malaysia for the GTFS.")]

@@ -1,0 +1,30 @@
+"""A country named in a question, in any of the nine languages; never a common word taken for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.retrieval import countries_named
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Is there a green loan in Thailand?", ("TH",)),
+        ("co khoan vay xanh nao o Viet Nam khong", ("VN",)),
+        ("Có khoản vay xanh nào cho doanh nghiệp nhỏ ở Việt Nam không?", ("VN",)),
+        ("มีสินเชื่อสีเขียวสำหรับ SME ในไทยไหม", ("TH",)),
+        ("Ada pinjaman hijau untuk PKS di Malaysia?", ("MY",)),
+        ("តើមានកម្ចីបៃតងនៅកម្ពុជាទេ?", ("KH",)),
+        ("ມີເງິນກູ້ສີຂຽວຢູ່ ສປປ ລາວ ບໍ?", ("LA",)),
+        ("မြန်မာမှာ green loan ရှိလား", ("MM",)),
+        ("EFS-Green in Singapore or GTFS in Malaysia?", ("MY", "SG")),
+    ],
+)
+def test_a_named_country_is_found(text: str, codes: tuple[str, ...]) -> None:
+    assert countries_named(text) == codes
+
+
+@pytest.mark.parametrize("text", ["tiết kiệm chi phí lao động", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?"])
+def test_common_words_are_not_countries(text: str) -> None:
+    assert countries_named(text) == ()
