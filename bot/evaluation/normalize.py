@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 # non-joiner and joiner, word joiner, byte-order mark, and the soft hyphen.
 _INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _WHITESPACE = re.compile(r"\s+")
+_FIGURE_MARKS = re.compile(r"(?<=\d)[.,](?=\d)")  # a thousands or decimal separator between two digits
 
 
 def normalize(text: str) -> str:
@@ -33,9 +34,12 @@ def normalize(text: str) -> str:
 
 
 def contains(text: str, needle: str) -> bool:
-    """Whether normalized `needle` occurs in normalized `text`.
+    """Whether normalized `needle` occurs in normalized `text`, figures compared without their
+    separators.
 
     A substring, not a word, on purpose: Thai, Lao, Khmer and Burmese are written without
-    spaces between words, so there are no word boundaries to match on.
+    spaces between words, so there are no word boundaries to match on. Vietnamese, Indonesian
+    and Lao write 1.000 and 0,42 where the others write 1,000 and 0.42, so a case and an answer
+    need not agree on the separators of a figure to agree on the figure.
     """
-    return normalize(needle) in normalize(text)
+    return _FIGURE_MARKS.sub("", normalize(needle)) in _FIGURE_MARKS.sub("", normalize(text))

@@ -116,7 +116,7 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
     if not language.ok:
         failures.append(f"language: {language.reason}")
 
-    grounding = metrics.numeric_grounding(answer.text, [hit.chunk.text for hit in answer.contexts])
+    grounding = metrics.numeric_grounding(answer.text, [hit.chunk.section_text or hit.chunk.text for hit in answer.contexts])  # offline answers quote whole sections
     values["numeric_grounding"] = grounding.score
     if grounding.reason:
         failures.append(f"figures: {grounding.reason}")

@@ -4,7 +4,7 @@ The terminal chat, the Telegram bot and the evaluation harness all call this one
 point. It knows nothing of Telegram; its collaborators come in through the constructor.
 
     language → guards → standalone question → retrieval → confidence
-      → model answer (checked: language, citations, figures) or offline extractive answer
+      → model answer (checked: language, citations, figures) or offline composed answer
       → turn saved
 """
 
@@ -25,6 +25,7 @@ from bot.domain import (
     LANGUAGE_NAMES,
     Answer,
     CitedSource,
+    Preferences,
     Question,
     ScoredChunk,
     Turn,
@@ -33,13 +34,12 @@ from bot.errors import LLMBadOutput, LLMError
 from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
 from bot.llm import Completion, Role
 from bot.pipeline.budget import Fitted, TokenBudget
-from bot.pipeline.extractive import extract_points
+from bot.pipeline.compose import compose
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.scope import mentioned_country, mentions_topic
 from bot.prompts import Prompts
-from bot.retrieval import Filters
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,16 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW_UP_WORDS = 8
+OUT_OF_SCOPE = "OUT_OF_SCOPE"  # what the system prompt asks the model to reply to a question outside our field
+
+
+class _OutOfScope(Exception):
+    """The model judged the question outside GreenGuide's field (raised and caught in answer())."""
 
 
 class Retriever(Protocol):
     async def asearch(
-        self, query: str, *, lang: str | None = ..., filters: Filters = ..., k: int | None = ..., extra_queries: Sequence[str] = ...
+        self, query: str, *, lang: str | None = ..., prefer: Preferences = ..., k: int | None = ..., extra_queries: Sequence[str] = ...
     ) -> list[ScoredChunk]: ...
 
 
@@ -126,9 +131,8 @@ class Pipeline:
         base.standalone_question = standalone
         with clock("retrieval"):
             extra = await self._english_query(standalone, lang, base)
-            hits = await self._retriever.asearch(standalone, lang=lang, filters=Filters(country=country), extra_queries=extra)
-            if country and not self._confident(hits):  # the country is a preference, not a wall
-                hits = await self._retriever.asearch(standalone, lang=lang, extra_queries=extra)
+            # the profile's country; the retriever itself favours a country the question names
+            hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
         base.contexts = hits
         if not self._confident(hits):
             reason = "no_context" if mentions_topic(text) else "out_of_scope"
@@ -139,6 +143,8 @@ class Pipeline:
             try:
                 with clock("generation"):
                     await self._generate(base, question, text, history, country)
+            except _OutOfScope:
+                return await self._refuse(base, "out_of_scope", clock, question)
             except LLMBadOutput as exc:
                 logger.warning("model reply unusable, answering offline: %s", exc)
                 base.notices.append("model_rejected")
@@ -147,7 +153,7 @@ class Pipeline:
                 base.notices.append("model_failed")
         if base.mode != "llm":
             with clock("extraction"):
-                self._answer_offline(base, standalone)
+                self._answer_offline(base, standalone, question.country)
         await self._save(question, base)
         base.timings_ms = clock.done()
         return base
@@ -217,6 +223,8 @@ class Pipeline:
         assert chat is not None  # _generate runs only with a model
         completion = await chat.complete(prompt.messages)
         _count_tokens(answer, completion)
+        if completion.text.strip().strip(".").upper() == OUT_OF_SCOPE:  # the model's own judgement
+            raise _OutOfScope
         checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
         if checked.wrong_language:
             answer.notices.append("language_retried")
@@ -255,23 +263,26 @@ class Pipeline:
         messages.append(("user", user))
         return _Prompt(messages=messages, sent=sent, fitted=fitted, budget=budget)
 
-    def _answer_offline(self, answer: Answer, question: str) -> None:
-        """A few bullet points quoted from the top chunks, with their source numbers."""
+    def _answer_offline(self, answer: Answer, question: str, country: str | None) -> None:
+        """The guides' own sentences: the one that answers first, then a few that support it,
+        each with its source number, then a line saying how the answer was made (compose.py)."""
         numbers = {s.original_id: s.number for s in answer.sources}
         hits = [(numbers[h.chunk.group_id], h) for h in answer.contexts]
-        points = extract_points(question, hits, max_points=self._settings.offline_points)
         lang = answer.language
+        composed = compose(question, lang, hits, self._settings.composer, country)
+        quotes = [composed.answer, *composed.points] if composed else []
+        lines = [f"{composed.answer.text} [{composed.answer.source_number}]"] if composed else []
+        lines += [f"• {q.text} [{q.source_number}]" for q in quotes[1:]]
         note = next((f"{n}_note" for n in ("model_failed", "model_rejected") if n in answer.notices), "offline_note")
-        lines = [self._prompts.message(lang, note)]
+        lines += ["", self._prompts.message(lang, note)]
         if "unsupported_language" in answer.notices:
             lines.append(self._prompts.message(FALLBACK_LANG, "unsupported_language_note"))
-        elif lang != FALLBACK_LANG and any(h.chunk.lang != lang for _, h in hits[: len(points)]):
+        elif lang != FALLBACK_LANG and not any(h.chunk.lang == lang for _, h in hits):
             lines.append(self._prompts.message(lang, "no_translation_note"))
             answer.notices.append("no_translation")
-        lines += [f"• {p.text} [{p.source_number}]" for p in points]
-        cited = {p.source_number for p in points}
+        cited = {q.source_number for q in quotes}
         answer.sources = [s for s in answer.sources if s.number in cited]
-        answer.text = "\n".join(lines)
+        answer.text = "\n".join(lines).strip()
         answer.mode = "offline"
         answer.notices.append("offline")
 

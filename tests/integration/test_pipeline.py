@@ -17,7 +17,7 @@ from bot.llm import ChatClient
 from bot.pipeline import Pipeline
 from bot.pipeline.budget import TokenBudget
 from bot.prompts import Prompts
-from bot.retrieval import HybridRetriever, IndexReport
+from bot.retrieval import LOCAL_MODEL_NAME, HybridRetriever, IndexReport, LocalE5Embeddings, build_index, open_retriever
 from bot.storage import ConversationStore, open_db
 from tests.servers.openai_compatible import FakeOpenAI, Reply
 from tests.support import REPO
@@ -36,7 +36,7 @@ async def make_pipeline(
     base, _ = knowledge_index
     clients: list[ChatClient] = []
 
-    def make(model: bool = True, **llm: Any) -> Pipeline:
+    def make(model: bool = True, over: HybridRetriever | None = None, **llm: Any) -> Pipeline:
         settings = base.model_copy(deep=True)
         if model:
             settings.llm = settings.llm.model_copy(
@@ -45,7 +45,7 @@ async def make_pipeline(
         chat = ChatClient(settings.llm) if model else None
         clients.extend([chat] if chat else [])
         return Pipeline(
-            retriever=retriever, prompts=Prompts(REPO / "prompts"), store=ConversationStore(db),
+            retriever=over or retriever, prompts=Prompts(REPO / "prompts"), store=ConversationStore(db),
             settings=settings.pipeline, llm_settings=settings.llm, chat=chat,
         )
 
@@ -83,14 +83,14 @@ async def test_failing_model_falls_back_to_an_offline_answer(make_pipeline: Make
     fake_openai.enqueue(failure, failure)
     answer = await ask(make_pipeline(timeout_s=1.0), "How much do LED lamps save?")
     assert answer.mode == "offline" and "model_failed" in answer.notices
-    assert answer.text.startswith("Our AI service is not answering right now")
+    assert answer.text.rstrip().endswith("Our AI service is not answering right now, so this answer is quoted from our guides.")
     assert "• " in answer.text and answer.sources
 
 
 async def test_invalid_citation_is_removed(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
-    fake_openai.enqueue("LED lamps save up to 90% [1][9]. Check seals [7].")
+    fake_openai.enqueue("Switch to LED lamps [1][9]. Check seals [7].")
     answer = await ask(make_pipeline(), "How much do LED lamps save?")
-    assert answer.text == "LED lamps save up to 90% [1]. Check seals."
+    assert answer.text == "Switch to LED lamps [1]. Check seals."
     assert answer.removed_citations == [9, 7] and not answer.flagged_no_citation
 
 
@@ -111,7 +111,8 @@ async def test_an_unusable_model_reply_falls_back_to_the_offline_answer(
     fake_openai.enqueue(reply, reply)
     answer = await ask(make_pipeline(), "How much do LED lamps save?")
     assert answer.mode == "offline" and "model_rejected" in answer.notices
-    assert answer.text.startswith("The AI answer did not pass our checks") and "• " in answer.text and answer.sources
+    assert answer.text.rstrip().endswith("The AI answer did not pass our checks, so this answer is quoted from our guides.")
+    assert "• " in answer.text and answer.sources
     assert why in caplog.text
 
 
@@ -123,11 +124,11 @@ async def test_budget_drops_lower_ranked_sources(make_pipeline: MakePipeline, fa
     question = "What eco-labels and certifications can my products get?"
     roomy = await ask(make_pipeline(), question)
     assert roomy.tokens["dropped_sources"] == 0 and len(_sent_sources(fake_openai.answer_requests[-1])) >= 2
-    tight = await ask(make_pipeline(prompt_token_budget=600), question)
-    assert tight.tokens["prompt_budget"] == 600 and tight.tokens["dropped_sources"] >= 1
+    tight = await ask(make_pipeline(prompt_token_budget=560), question)
+    assert tight.tokens["prompt_budget"] == 560 and tight.tokens["dropped_sources"] >= 1
     assert _sent_sources(fake_openai.answer_requests[-1]) == ["1"]  # the best source stays, cut to fit
     sent = sum(TokenBudget().count(m["content"]) for m in fake_openai.answer_requests[-1]["messages"])
-    assert sent <= 600 + 40  # the answer template's own few words are not budgeted
+    assert sent <= 560 + 40  # the answer template's own few words are not budgeted
 
 
 async def test_thai_gets_a_larger_budget(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
@@ -205,10 +206,15 @@ async def test_offline_answers_in_the_users_language(make_pipeline: MakePipeline
     assert detect(answer.text).lang == lang
 
 
-async def test_offline_answer_in_english_with_a_note_when_no_translation(make_pipeline: MakePipeline) -> None:
-    answer = await ask(make_pipeline(model=False), "Bagaimana aturan OJK tentang keuangan berkelanjutan?")
+async def test_offline_answer_in_english_with_a_note_when_no_translation(
+    make_pipeline: MakePipeline, tiny_settings: Settings, embeddings: LocalE5Embeddings
+) -> None:
+    """Every real guide is translated, so the small fixture folder (flood-plan only in English) stands in."""
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    tiny = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    answer = await ask(make_pipeline(model=False, over=tiny), "Bagaimana toko saya bersiap menghadapi banjir?")
     assert answer.language == "id" and "no_translation" in answer.notices
-    assert answer.sources[0].original_id == "green-finance-indonesia"
+    assert answer.sources[0].original_id == "flood-plan"
 
 
 async def test_offline_follow_up_reuses_the_previous_topic(make_pipeline: MakePipeline) -> None:
@@ -235,12 +241,14 @@ async def test_unsupported_language_is_answered_in_english_with_a_note(make_pipe
     assert "I can't answer in your language yet" in answer.text
 
 
-async def test_profile_country_is_preferred(make_pipeline: MakePipeline) -> None:
-    thai = await ask(make_pipeline(model=False), "Is there a green loan for small firms?", country="TH")
+async def test_profile_country_is_preferred_and_a_named_country_more(make_pipeline: MakePipeline) -> None:
+    pipeline = make_pipeline(model=False)
+    thai = await ask(pipeline, "Is there a green loan for SMEs?", country="TH")
     assert thai.sources[0].original_id == "green-finance-thailand"
-    malaysian = await ask(make_pipeline(model=False), "What green financing can a small firm get?", country="MY")
-    assert "green-finance-malaysia" in {s.original_id for s in malaysian.sources}
-    assert all(s.countries == ("asean",) or "MY" in s.countries for s in malaysian.sources)
+    named = await ask(pipeline, "Is there a green loan for small firms in Thailand?", country="VN")
+    assert named.sources[0].original_id == "green-finance-thailand"
+    generic = await ask(pipeline, "How can I cut my electricity bill?", country="VN")  # the profile never pushes the right guide down
+    assert generic.sources[0].original_id == "energy-saving-quick-wins"
 
 
 async def test_non_english_question_is_also_searched_in_english(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
@@ -255,3 +263,9 @@ async def test_a_huge_message_is_refused_and_only_its_start_is_read_for_the_lang
     answer = await ask(make_pipeline(model=False), text)
     assert len(text) > 100_000 and (answer.mode, answer.refusal_reason) == ("refusal", "too_long")
     assert answer.language == "vi"  # the language of what a question may hold, not of the English bulk
+
+
+async def test_the_model_can_judge_a_question_out_of_scope(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue("OUT_OF_SCOPE")
+    answer = await ask(make_pipeline(), "What should I plant in my garden to save water for flowers?")
+    assert (answer.mode, answer.refusal_reason, answer.sources) == ("refusal", "out_of_scope", [])

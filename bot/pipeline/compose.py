@@ -1,0 +1,146 @@
+"""The offline answer: the guides' own sentences, chosen for the question and put in order.
+
+Every quotable sentence of the retrieved passages is a candidate, and so, a little less, is every
+other sentence of their sections (a passage is at most three sentences; the fact asked for is
+often next to it). Its score adds up:
+- meaning: the e5 similarity of the sentence to the question, computed at index time and
+  costing one matrix product per question (retrieval hands it over with each passage);
+- words: the share of the question's words the sentence contains;
+- rank: how high its passage was retrieved;
+- kind: a bonus when the sentence holds what the question asks for: a figure or date for
+  "how much / how many / when", a named programme, agency or law for "which / who / is there",
+  a step (a list item) for "how do I".
+The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
+score order, support it, with no near-repeats and at most two from one source (unless one
+guide is all there is). Only sentences in
+the owner's language are quoted when the guide exists in it; headings, lead-ins, a guide's words
+about itself and sentences too long to show whole are never quoted, nor a sentence about other
+countries only than the one the question names (or else the owner's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.config import ComposerSettings
+from bot.domain import ScoredChunk
+from bot.retrieval import countries_named, normalize, tokenize
+
+
+class Asked(StrEnum):
+    """What the question asks for, as far as its wording tells."""
+
+    FIGURE = "figure"  # how much, how many, when, what year; or the question has a figure of its own
+    NAME = "name"  # which, who, is there, what programme
+    STEPS = "steps"  # how do I, what can I do
+    ANY = "any"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of an offline answer and the source number it cites."""
+
+    text: str
+    source_number: int
+
+
+@dataclass(frozen=True)
+class Composed:
+    """The direct answer (the first line) and the points that support it."""
+
+    answer: Quote
+    points: tuple[Quote, ...]
+
+
+# Question words per kind of answer, accent-free and case-folded (Thai, Lao, Khmer, Burmese as written).
+_ASKS = {
+    Asked.FIGURE: re.compile(
+        r"\d|\b(how (much|many|long|often)|(what|which) (percent|share|year|date|month)|when|cost|price|rate|deadline|cutoff|cut-off|"
+        r"bao nhieu|bao lau|khi nao|nam nao|"
+        r"may|gia|berapa|kapan|bila|bilakah|magkano|ilan|kailan|gaano)\b"
+        r"|เท่าไร|เท่าไหร่|กี่|เมื่อไร|เมื่อไหร่|ปีไหน|ប៉ុន្មាន|ពេលណា|ឆ្នាំណា|ເທົ່າໃດ|ຈັກ|ເມື່ອໃດ|ປີໃດ|ဘယ်လောက်|ဘယ်နှစ်|ဘယ်တော့|ဘယ်အချိန်"
+    ),
+    Asked.NAME: re.compile(
+        r"\b(which|who|is there|are there|what (programme|program|scheme|loan|grant|label|agency|law|rule)|where|"
+        r"nao|ai|o dau|co .* khong|siapa|mana|ada|adakah|sino|saan|alin|may)\b"
+        r"|ไหน|ใคร|มี.*ไหม|มี.*หรือไม่|ណា|នរណា|មាន.*ទេ|ໃດ|ໃຜ|ມີ.*ບໍ|ဘယ်သူ|ရှိလား|ရှိပါသလား"
+    ),
+    Asked.STEPS: re.compile(
+        r"\b(how (do|can|should|to)|what can i do|tips|steps|lam sao|lam the nao|cach|bagaimana|gimana|macam mana|cara|paano|paraan)\b"
+        r"|อย่างไร|ยังไง|วิธี|ធ្វើយ៉ាងម៉េច|យ៉ាងដូចម្តេច|វិធី|ແນວໃດ|ວິທີ|ဘယ်လို|နည်းလမ်း"
+    ),
+}
+_FIGURE = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")  # an acronym or a Name Of Several Words
+_SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
+
+
+def asked(question: str) -> Asked:
+    """What the question asks for; the first kind whose wording it uses."""
+    flat = normalize(question)
+    return next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
+
+
+def compose(
+    question: str, lang: str, hits: list[tuple[int, ScoredChunk]], settings: ComposerSettings, country: str | None = None
+) -> Composed | None:
+    """The best sentences for `question` from numbered hits (in rank order), or None when no
+    hit has a sentence that may be quoted. `country` is the owner's, when the question names none."""
+    want = asked(question)
+    words = set(tokenize(question))
+    named = set(countries_named(question)) or ({country} if country else set())
+    local = any(hit.chunk.lang == lang for _, hit in hits)  # quote the owner's language only, when there is any
+    candidates: list[tuple[float, int, str, int]] = []  # (score, order, sentence, source number)
+    for rank, (number, hit) in enumerate(hits):
+        if local and hit.chunk.lang != lang:
+            continue
+        scores = hit.sentence_scores or (0.0,) * len(hit.chunk.sentences)
+        own = [(sentence, meaning, 0.0) for sentence, meaning in zip(hit.chunk.sentences, scores, strict=True)]
+        for sentence, meaning, away in [*own, *((sentence, meaning, settings.context) for sentence, meaning in hit.context)]:
+            if not sentence.quotable or (named and _elsewhere(sentence.text, named)):
+                continue
+            tokens = set(tokenize(sentence.text))
+            overlap = len(words & tokens) / len(words) if words else 0.0
+            score = settings.meaning * meaning + settings.words * overlap + settings.rank / (1 + rank) + settings.kind * _holds(want, sentence.text, sentence.kind.value) - away
+            candidates.append((score, len(candidates), sentence.text, number))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda item: (-item[0], item[1]))
+    _, _, best, number = candidates[0]
+    chosen = [Quote(best, number)]
+    taken = [set(tokenize(best))]
+    per_source = {number: 1}
+    cap = 2 if len({c[3] for c in candidates}) > 1 else settings.points + 1  # one guide alone may fill the answer
+    for _, _, text, number in candidates[1:]:
+        if len(chosen) > settings.points:
+            break
+        tokens = set(tokenize(text))
+        if per_source.get(number, 0) >= cap or any(_jaccard(tokens, other) >= _SAME for other in taken):
+            continue
+        chosen.append(Quote(text, number))
+        taken.append(tokens)
+        per_source[number] = per_source.get(number, 0) + 1
+    return Composed(chosen[0], tuple(chosen[1:]))
+
+
+def _holds(want: Asked, text: str, kind: str) -> float:
+    """1 when the sentence holds the kind of thing asked for, else 0."""
+    if want is Asked.FIGURE:
+        return float(_FIGURE.search(text) is not None)
+    if want is Asked.NAME:
+        return float(_NAME.search(text) is not None)
+    if want is Asked.STEPS:
+        return float(kind == "list_item")
+    return 0.0
+
+
+def _elsewhere(text: str, named: set[str]) -> bool:
+    """A sentence about other countries only, when the question names its own."""
+    about = set(countries_named(text))
+    return bool(about) and not about & named
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -1,0 +1,87 @@
+"""The offline answer: the sentence that answers first, supported by a few more, in the owner's language."""
+
+from __future__ import annotations
+
+from bot.config import ComposerSettings
+from bot.domain import Chunk, ScoredChunk, Sentence, SentenceKind
+from bot.pipeline.compose import Asked, asked, compose
+
+SETTINGS = ComposerSettings()
+
+
+def hit(doc: str, lang: str, sentences: list[tuple[str, SentenceKind, float]]) -> ScoredChunk:
+    chunk = Chunk(id=f"{doc}#0", doc_id=f"{doc}-{lang}", group_id=doc, lang=lang, title=doc, section="", text=" ".join(t for t, _, _ in sentences),
+                  path=f"{lang}/{doc}.md", sentences=tuple(Sentence(t, k) for t, k, _ in sentences))
+    return ScoredChunk(chunk=chunk, score=1.0, sentence_scores=tuple(s for _, _, s in sentences))
+
+
+def test_what_the_question_asks_for() -> None:
+    assert asked("how much can LED lamps save?") is Asked.FIGURE
+    assert asked("tiết kiệm được bao nhiêu") is Asked.FIGURE
+    assert asked("มีสินเชื่อสีเขียวไหม") is Asked.NAME
+    assert asked("which loan is there for solar") is Asked.NAME
+    assert asked("how do I find air leaks") is Asked.STEPS
+    assert asked("solar panels") is Asked.ANY
+
+
+def test_the_first_line_is_the_sentence_that_answers_and_lead_ins_and_meta_are_never_quoted() -> None:
+    hits = [
+        (1, hit("led", "en", [
+            ("This page explains how much small shops can save.", SentenceKind.META, 0.95),
+            ("The savings are:", SentenceKind.LEAD_IN, 0.94),
+            ("An LED lamp uses up to 90% less energy than an old bulb.", SentenceKind.SENTENCE, 0.86),
+            ("LED lamps come in many shapes.", SentenceKind.SENTENCE, 0.87),
+        ])),
+        (2, hit("fridge", "en", [("Set fridges no colder than needed.", SentenceKind.LIST_ITEM, 0.80)])),
+    ]
+    composed = compose("how much can LED lamps save?", "en", hits, ComposerSettings(kind=0.2))  # a figure is asked for
+    assert composed is not None
+    assert composed.answer.text == "An LED lamp uses up to 90% less energy than an old bulb." and composed.answer.source_number == 1
+    quoted = [composed.answer.text, *(p.text for p in composed.points)]
+    assert "The savings are:" not in quoted and not any(q.startswith("This page") for q in quoted)
+
+
+def test_only_the_owners_language_is_quoted_when_the_guide_exists_in_it() -> None:
+    hits = [
+        (1, hit("led", "en", [("LED lamps use up to 90% less energy.", SentenceKind.SENTENCE, 0.95)])),
+        (1, hit("led", "vi", [("Đèn LED dùng ít hơn tới 90% năng lượng.", SentenceKind.SENTENCE, 0.85)])),
+    ]
+    composed = compose("đèn LED tiết kiệm bao nhiêu", "vi", hits, SETTINGS)
+    assert composed is not None and composed.answer.text.startswith("Đèn LED") and composed.points == ()
+
+
+def test_points_do_not_repeat_and_come_at_most_two_from_one_source() -> None:
+    steps = ["Switch off the lights at closing time.", "Clean the fridge coils every month.", "Read the meter on the first of the month.",
+             "Name one person to look after energy.", "Ask the utility for a free audit."]
+    same = [(step, SentenceKind.LIST_ITEM, 0.9 - i / 100) for i, step in enumerate(steps)]
+    hits = [(1, hit("quick", "en", same)), (2, hit("other", "en", [("Fix leaking taps the same week.", SentenceKind.SENTENCE, 0.5)]))]
+    composed = compose("how do I save energy", "en", hits, SETTINGS)
+    assert composed is not None
+    assert [p.source_number for p in (composed.answer, *composed.points)].count(1) == 2
+    assert composed.points[-1].text == "Fix leaking taps the same week."
+
+
+def test_nothing_quotable_gives_no_answer() -> None:
+    assert compose("what?", "en", [(1, hit("x", "en", [("Read on:", SentenceKind.LEAD_IN, 0.9)]))], SETTINGS) is None
+
+
+def test_sentences_about_other_countries_only_are_left_out() -> None:
+    hits = [(1, hit("loans", "en", [
+        ("Thailand: SME D Bank offers a green loan.", SentenceKind.LIST_ITEM, 0.95),
+        ("Malaysia: the GTFS guarantees part of a green loan.", SentenceKind.LIST_ITEM, 0.90),
+        ("Ask your bank which green loans it offers.", SentenceKind.LIST_ITEM, 0.85),
+    ]))]
+    named = compose("any green loan in Malaysia?", "en", hits, SETTINGS, country="TH")
+    assert named is not None and named.answer.text.startswith("Malaysia:") and "Thailand" not in str(named)
+    profile = compose("any green loan?", "en", hits, SETTINGS, country="MY")
+    assert profile is not None and "Thailand" not in str(profile)
+    assert "Thailand" in str(compose("any green loan?", "en", hits, SETTINGS))
+
+
+def test_one_guide_alone_may_fill_the_answer_and_its_section_is_quoted_too() -> None:
+    single = hit("eudr", "en", [("The EUDR has moved twice.", SentenceKind.SENTENCE, 0.80), ("It covers coffee.", SentenceKind.SENTENCE, 0.79)])
+    single = ScoredChunk(chunk=single.chunk, score=1.0, sentence_scores=single.sentence_scores,
+                         context=((Sentence("It applies to small operators from 30 June 2027."), 0.90), (Sentence("Ask your buyer."), 0.78)))
+    composed = compose("when does the EUDR apply to small firms?", "en", [(1, single)], SETTINGS)
+    assert composed is not None and composed.answer.text == "It applies to small operators from 30 June 2027."
+    assert len(composed.points) == 3
