@@ -30,6 +30,9 @@ eval_app = typer.Typer(help="Answer-quality regression suites: run, gate, compar
 app.add_typer(eval_app, name="eval")
 
 
+_NEEDS_NO_GUIDES = {"feedback"}  # commands that read only the data folder run from anywhere
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -43,7 +46,13 @@ def root(
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
         raise ConfigError(f"invalid settings: {problems}") from None
     hide(settings.secrets())
-    ctx.obj = settings.model_copy(update={"paths": settings.paths.located(Path.cwd())})
+    try:
+        paths = settings.paths.located(Path.cwd())
+    except ConfigError:
+        if ctx.invoked_subcommand not in _NEEDS_NO_GUIDES:
+            raise
+        paths = settings.paths
+    ctx.obj = settings.model_copy(update={"paths": paths})
 
 
 def settings_of(ctx: typer.Context) -> Settings:

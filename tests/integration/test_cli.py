@@ -46,7 +46,7 @@ def test_knowledge_check_reports_file_and_line(run, tiny_knowledge: Path) -> Non
 
 def test_index_json_then_search(run) -> None:  # type: ignore[no-untyped-def]
     first = json.loads(run("index", "--json").stdout)
-    assert first["documents"] == 6 and first["embedded"] == first["chunks"] and first["errors"] == []
+    assert first["documents"] == 6 and first["embedded"] == first["records"] and first["errors"] == []
     second = run("index")
     assert "Nothing to embed: all" in second.stdout
     found = json.loads(run("search", "cửa hàng đèn LED", "--lang", "vi", "-k", "2", "--json").stdout)
