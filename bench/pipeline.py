@@ -5,7 +5,7 @@
 Uses the index in the configured data folder (it is brought up to date first) and the
 labelled questions in tests/data/retrieval_questions.yaml, cycled to 200.
 
-- offline: the whole offline answer (detection, guards, retrieval, extraction).
+- offline: the whole offline answer (detection, guards, retrieval, composing the answer).
 - model mode without the model: the pipeline with an in-process model that answers at once,
   so the figure is our own work (detection, retrieval, prompt building, budget, checks).
 - tokens: prompt tokens as sent (cl100k count); completion tokens estimated from the offline
@@ -87,7 +87,7 @@ async def run(settings: Settings) -> None:
                 tokens.setdefault(q["lang"], []).append((llm.tokens.get("prompt_tokens", 0), budget.count(off.text)))
         await db.close()
 
-    print(f"pipeline time over {ROUNDS} questions ({retriever.size} chunks):")
+    print(f"pipeline time over {ROUNDS} questions ({retriever.size} passages):")
     for name, values in times.items():
         print(f"  {name:30} p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms")
     price_in, price_out = settings.llm.price_per_1k_prompt_usd, settings.llm.price_per_1k_completion_usd

@@ -1,11 +1,13 @@
 """Retrieval benchmark: index build, no-change re-index, query latency and peak memory.
 
-    .venv/bin/python bench/retrieval.py            # real index + synthetic 10,000 and 100,000 chunks
+    .venv/bin/python bench/retrieval.py            # real index + synthetic 10,000 and 100,000 passages
     .venv/bin/python bench/retrieval.py --sizes 10000
 
-Query latency covers the whole search: query embedding, exact dense search over the snapshot, BM25 and
-fusion. The synthetic indexes use random unit vectors and generated text: they measure the
-cost of search, not of embedding. Prints figures; asserts nothing.
+Query latency covers the whole search: query embedding, exact dense search over the sentence
+matrix, passage and title scores, BM25 and fusion. The synthetic indexes use random unit vectors
+and generated text, with the real index's shape (a title record per guide of six passages, three
+sentence records per passage): they measure the cost of search, not of embedding. Prints
+figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,18 +22,22 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from chromadb.api.types import Metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Settings  # noqa: E402
+from bot.config import PathSettings, Settings  # noqa: E402
+from bot.domain import Preferences, SentenceKind  # noqa: E402
+from bot.knowledge.glossary import Glossary  # noqa: E402
 from bot.retrieval import (  # noqa: E402
     LOCAL_MODEL_NAME,
-    Filters,
     LocalE5Embeddings,
     build_index,
     open_retriever,
 )
+from bot.retrieval.chunking import TITLE  # noqa: E402
+from bot.retrieval.expansion import QueryExpander  # noqa: E402
 from bot.retrieval.retriever import HybridRetriever  # noqa: E402
 from bot.retrieval.store import (  # noqa: E402
     MODEL_KEY,
@@ -56,27 +62,27 @@ def time_queries(retriever: HybridRetriever, rounds: int = 200) -> tuple[float, 
     times = []
     for i in range(rounds):
         q = QUESTIONS[i % len(QUESTIONS)]
-        filters = Filters(country="VN") if i % 4 == 0 else Filters()
+        preferences = Preferences(country="VN") if i % 4 == 0 else Preferences()
         start = time.perf_counter()
-        retriever.search(q["q"], lang=q["lang"], filters=filters)
+        retriever.search(q["q"], lang=q["lang"], prefer=preferences)
         times.append((time.perf_counter() - start) * 1000)
     return percentile(times, 50), percentile(times, 95)
 
 
 def settings_in(folder: Path) -> Settings:
-    return Settings(_env_file=None, paths={"knowledge_dir": ROOT / "knowledge", "data_dir": folder})  # type: ignore[call-arg]
+    return Settings(_env_file=None, paths=PathSettings(knowledge_dir=ROOT / "knowledge", data_dir=folder))  # type: ignore[call-arg]
 
 
 def bench_real(embeddings: LocalE5Embeddings, work: Path) -> None:
     settings = settings_in(work / "real")
     report = build_index(settings, embeddings, LOCAL_MODEL_NAME)
-    print(f"knowledge/ index build: {report.documents} documents, {report.chunks} chunks in {report.seconds:.1f} s "
-          f"({report.chunks / report.seconds:.1f} chunks/s)")
+    print(f"knowledge/ index build: {report.documents} documents, {report.passages} passages, {report.records} records "
+          f"in {report.seconds:.1f} s ({report.records / report.seconds:.1f} records/s)")
     again = build_index(settings, embeddings, LOCAL_MODEL_NAME)
     print(f"no-change re-index: {again.seconds:.2f} s (embedded {again.embedded})")
     retriever = open_retriever(settings, embeddings, LOCAL_MODEL_NAME)
     p50, p95 = time_queries(retriever)
-    print(f"query latency, real index ({report.chunks} chunks): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"query latency, real index ({report.passages} passages): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     print_quality(retriever)
 
 
@@ -107,30 +113,38 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
     collection = client.get_collection(name)
     countries = ["asean", "VN", "TH", "ID", "MY", "PH", "SG"]
     start = time.perf_counter()
-    batch = 5000
-    for offset in range(0, size, batch):
-        n = min(batch, size - offset)
-        vectors = rng.normal(size=(n, 384)).astype(np.float32)
+    batch = 5040  # whole guides: a title and six passages of three sentences
+    for offset in range(0, size, batch // 3):  # `size` counts passages
+        passages = min(batch // 3, size - offset)
+        ids: list[str] = []
+        metas: list[Metadata] = []
+        for p in range(passages):
+            number = offset + p
+            doc = f"doc-{number // 6}"
+            base: dict[str, str | int] = {
+                "doc_id": doc, "group_id": doc, "lang": "en", "title": "Synthetic", "source": f"en/{doc}.md",
+                "topics": "energy-efficiency", "countries": countries[(number // 6) % len(countries)], "sectors": "",
+                "sources": "[]", "updated": "2026-11-23",
+            }
+            if number % 6 == 0:
+                ids.append(f"{doc}-title")
+                metas.append({**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})
+            for s_ in range(3):
+                ids.append(f"{doc}-{number % 6}-{s_}")
+                metas.append({**base, "kind": SentenceKind.SENTENCE.value, "section": "Part", "section_index": number % 6,
+                              "passage": number % 6, "position": (number % 6) * 3 + s_})
+        vectors = rng.normal(size=(len(ids), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        ids = [f"syn-{offset + i}" for i in range(n)]
-        metas = []
-        for i in range(n):
-            country = countries[(offset + i) % len(countries)]
-            metas.append({
-                "doc_id": f"doc-{(offset + i) // 6}", "group_id": f"doc-{(offset + i) // 6}", "lang": "en",
-                "title": "Synthetic", "section": "Part", "source": f"en/doc-{(offset + i) // 6}.md",
-                "topics": "energy-efficiency", "countries": country, "sources": "[]", "updated": "2026-11-23",
-                "ordinal": (offset + i) % 6, "t_energy-efficiency": True, f"c_{country}": True,
-            })
-        texts = [" ".join(pick.choices(words, k=80)) for _ in range(n)]
+        texts = [" ".join(pick.choices(words, k=25)) for _ in ids]
         collection.add(ids=ids, embeddings=vectors, metadatas=metas, documents=texts)
     collection.modify(metadata={MODEL_KEY: model, READY_KEY: "synthetic"})
     built = time.perf_counter() - start
     start = time.perf_counter()
-    retriever = HybridRetriever(open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval)
+    retriever = HybridRetriever(open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval,
+                                QueryExpander(Glossary(terms={}, lines={})))
     loaded = time.perf_counter() - start
     p50, p95 = time_queries(retriever)
-    print(f"query latency, synthetic {size:,} chunks: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+    print(f"query latency, synthetic {size:,} passages: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
           f"(store filled in {built:.0f} s, snapshot + BM25 loaded in {loaded:.1f} s)")
 
 
