@@ -1,17 +1,21 @@
 """`greenbot index`: bring the Chroma collection up to date with the knowledge folder.
 
-LangChain's indexing API with a SQL record manager does the bookkeeping: unchanged chunks
-are skipped, an edited file re-embeds only its own chunks, and files that no longer exist
-lose theirs. A file that fails its checks is reported and skipped; its last good version
+LangChain's indexing API with a SQL record manager does the bookkeeping: unchanged records
+are skipped, an edited file re-embeds only its own records, and files that no longer exist
+lose theirs. A ledger next to it remembers each document's fingerprint, so a document that has
+not changed is not even split into sentences again: a no-change run reads the folder and stops. A file that fails its checks is reported and skipped; its last good version
 stays in the index, so a typo never takes guidance away from users.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from chromadb.api.models.Collection import Collection
 from langchain_chroma import Chroma
@@ -20,7 +24,9 @@ from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from bot.config import Settings
-from bot.knowledge import load_folder
+from bot.knowledge import Document, load_folder
+from bot.language import sentences
+from bot.retrieval import chunking
 from bot.retrieval.chunking import TITLE, Chunker
 from bot.retrieval.embeddings import Prefetched, token_counter
 from bot.retrieval.store import (
@@ -59,23 +65,33 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     started = time.perf_counter()
     folder = load_folder(settings.paths.knowledge_dir)
     chunker = Chunker(settings.retrieval.passage_tokens, settings.retrieval.passage_sentences, count_tokens=token_counter(embeddings))
-    by_document = [chunker.split(doc) for doc in folder.documents]
-
     name = collection_name(settings.retrieval.collection, model_name)
-    report = IndexReport(
-        collection=name,
-        embedding_model=model_name,
-        documents=len(folder.documents),
-        passages=len({(r.metadata["doc_id"], r.metadata["passage"]) for records in by_document for r in records if r.metadata["kind"] != TITLE}),
-        records=sum(map(len, by_document)),
-    )
+    report = IndexReport(collection=name, embedding_model=model_name, documents=len(folder.documents))
     report.errors = [str(p) for p in folder.problems]
 
     client = open_client(settings.retrieval, settings.index_dir)
     create_store(client, name, embeddings, model_name)  # the collection, made if it is new
     collection = client.get_collection(name)
     records = _record_manager(settings, name)
-    if collection.count() == 0:  # a first build, or a store emptied behind our back: embed everything, at full speed
+    empty = collection.count() == 0  # a first build, or a store emptied behind our back
+    ledger = settings.index_dir / f"{name}.documents.json"
+    known = {} if empty or not records.list_keys(limit=1) else _read_ledger(ledger)
+    signature = _chunking_signature(settings)
+    fresh: dict[str, _Entry] = {}
+    by_document = []
+    for doc in folder.documents:  # a document indexed as it is now is not even split again
+        fingerprint = _fingerprint(doc, signature)
+        entry = known.get(doc.rel_path)
+        if entry is None or entry.fingerprint != fingerprint:
+            doc_records = chunker.split(doc)
+            by_document.append(doc_records)
+            entry = _Entry(fingerprint, len(doc_records), len({r.metadata["passage"] for r in doc_records if r.metadata["kind"] != TITLE}))
+        else:
+            report.skipped += entry.records
+        fresh[doc.rel_path] = entry
+    report.records = sum(e.records for e in fresh.values())
+    report.passages = sum(e.passages for e in fresh.values())
+    if empty:  # embed everything at full speed
         _forget_records(records)
         embeddings = Prefetched(embeddings, [r.page_content for doc_records in by_document for r in doc_records])
     store = create_store(client, name, embeddings, model_name)
@@ -97,12 +113,46 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
         report.removed += result["num_deleted"]
     on_disk = {path.relative_to(folder.root).as_posix() for path in folder.files}
     report.removed += _remove_vanished(store, collection, records, on_disk)
+    # a file that fails its checks keeps its last good version in the index, and in the ledger
+    _write_ledger(ledger, {path: entry for path, entry in known.items() if path in on_disk} | fresh)
     collection.modify(
         metadata={MODEL_KEY: model_name, READY_KEY: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     )
     report.seconds = round(time.perf_counter() - started, 3)
     logger.info("indexed %s: %s", name, report.as_dict())
     return report
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the ledger remembers of an indexed document."""
+
+    fingerprint: str
+    records: int
+    passages: int
+
+
+def _chunking_signature(settings: Settings) -> str:
+    """The passage settings and the code that splits guides: a change to either re-splits all."""
+    code = b"".join(Path(module.__file__ or "").read_bytes() for module in (chunking, sentences))
+    return hashlib.sha256(code + f"{settings.retrieval.passage_tokens}/{settings.retrieval.passage_sentences}".encode()).hexdigest()
+
+
+def _fingerprint(doc: Document, signature: str) -> str:
+    """Everything a document's records are made of."""
+    text = "\0".join((signature, doc.rel_path, doc.meta.model_dump_json(), doc.body))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_ledger(path: Path) -> dict[str, _Entry]:
+    try:
+        return {key: _Entry(**value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError):  # missing or unreadable: every document is split again
+        return {}
+
+
+def _write_ledger(path: Path, entries: dict[str, _Entry]) -> None:
+    path.write_text(json.dumps({key: asdict(value) for key, value in sorted(entries.items())}), encoding="utf-8")
 
 
 def _record_manager(settings: Settings, name: str) -> SQLRecordManager:

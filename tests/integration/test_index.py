@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,19 @@ def test_incremental_counts(tiny_settings: Settings, tiny_knowledge: Path, embed
     assert (deleted.documents, deleted.embedded) == (5, 0) and deleted.removed == edited.records - deleted.records > 1
     hits = open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).search("rooftop solar licence Viet Nam", k=10)
     assert "solar-vietnam" not in {h.chunk.doc_id for h in hits}
+
+
+def test_the_ledger_only_saves_work_and_a_lost_or_broken_one_changes_nothing(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    [ledger] = tiny_settings.index_dir.glob("*.documents.json")
+    assert len(json.loads(ledger.read_text(encoding="utf-8"))) == first.documents
+    for damage in ("{not json", None):
+        if damage is None:
+            ledger.unlink()
+        else:
+            ledger.write_text(damage, encoding="utf-8")
+        again = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+        assert (again.embedded, again.removed, again.skipped, again.records, again.passages) == (0, 0, first.records, first.records, first.passages)
 
 
 def test_long_documents_are_not_re_embedded(tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
