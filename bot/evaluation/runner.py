@@ -29,10 +29,12 @@ class CaseRun:
 
 
 def question_of(case: Case, repeat: int) -> Question:
-    """The question as the bot would build it: the case's history and profile, no chosen language."""
+    """The question as the Telegram layer would build it: the case's history and profile, the
+    phone set to the case's language (a prior only where the message itself says nothing, such
+    as emoji), and no language chosen with /lang."""
     history = tuple(Turn(question=t.question, answer=t.answer, lang=case.lang) for t in case.history)
     country, sector = (case.profile.country, case.profile.sector) if case.profile else (None, None)
-    return Question(text=case.question, user_id=f"eval:{case.id}:{repeat}", country=country, sector=sector, history=history)
+    return Question(text=case.question, user_id=f"eval:{case.id}:{repeat}", client_lang=case.lang, country=country, sector=sector, history=history)
 
 
 async def run_cases(pipeline: Pipeline, cases: Sequence[Case], *, repeat: int = 1, concurrency: int = 4, model_expected: bool = False) -> list[CaseRun]:
