@@ -177,7 +177,7 @@ def _fit(sentence: str) -> list[tuple[str, bool]]:
 
 
 def _kind(sentence: str, is_item: bool) -> SentenceKind:
-    if sentence.endswith(_LEADS):
+    if sentence.endswith(_LEADS) or (is_item and sentence.endswith((";", "；"))):  # an item that continues a sentence
         return SentenceKind.LEAD_IN
     if _META.match(sentence) or _POINTER.search(sentence):
         return SentenceKind.META

@@ -78,3 +78,7 @@ def test_list_items_that_finish_a_lead_in_are_read_with_it() -> None:
 def test_a_labelled_pointer_to_another_guide_is_never_quoted() -> None:
     text = "- **Malaysia:** see [green finance in Malaysia](green-finance-malaysia.md) for the GTFS."
     assert kinds(text) == [(SentenceKind.META, "Malaysia: see green finance in Malaysia for the GTFS.")]
+
+
+def test_an_item_that_ends_in_a_semicolon_is_never_quoted_alone() -> None:
+    assert kinds("- (2) the priority actions and how fast each must restart;") == [(SentenceKind.LEAD_IN, "(2) the priority actions and how fast each must restart;")]
