@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from bot.config import ComposerSettings
 from bot.domain import ScoredChunk
-from bot.retrieval import countries_named, normalize, tokenize
+from bot.retrieval import countries_named, jaccard, normalize, tokenize
 
 
 class Asked(StrEnum):
@@ -117,7 +117,7 @@ def compose(
         if len(chosen) > settings.points:
             break
         tokens = set(tokenize(text))
-        if per_source.get(number, 0) >= cap or any(_jaccard(tokens, other) >= _SAME for other in taken):
+        if per_source.get(number, 0) >= cap or any(jaccard(tokens, other) >= _SAME for other in taken):
             continue
         chosen.append(Quote(text, number))
         taken.append(tokens)
@@ -140,7 +140,3 @@ def _elsewhere(text: str, named: set[str]) -> bool:
     """A sentence about other countries only, when the question names its own."""
     about = set(countries_named(text))
     return bool(about) and not about & named
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

@@ -101,3 +101,8 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
         return [(i, s) for i, s in ranked if s > 0]
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Overlap of two token sets: how near two texts are to repeating each other."""
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -38,7 +38,7 @@ from bot.knowledge.glossary import load_glossary
 from bot.retrieval.chunking import TITLE, passage_chunk
 from bot.retrieval.embeddings import build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
-from bot.retrieval.lexical import LexicalIndex, tokenize
+from bot.retrieval.lexical import LexicalIndex, jaccard, tokenize
 from bot.retrieval.places import countries_named
 from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
 
@@ -285,7 +285,7 @@ class HybridRetriever:
             best = max(candidates, key=lambda j: question.passages[j])
             shown = snap.chunks[best]
             tokens = set(tokenize(shown.text))
-            if any(_jaccard(tokens, other) >= _NEAR_DUPLICATE for other in seen_tokens):
+            if any(jaccard(tokens, other) >= _NEAR_DUPLICATE for other in seen_tokens):
                 continue
             seen_tokens.append(tokens)
             first, last = self._span(snap, best, len(question.sentences))
@@ -361,7 +361,3 @@ def _fuse_scores(lists: list[tuple[float, list[tuple[int, float]]]]) -> list[tup
         for i, score in ranked:
             fused[i] = fused.get(i, 0.0) + weight * ((score - bottom) / (top - bottom) if top > bottom else 1.0)
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
