@@ -31,10 +31,14 @@ _THAI_LAO_GAP = re.compile(r"(?<=[\u0E00-\u0EFF)])\s+(?=[\u0E00-\u0E2E\u0E40-\u0
 _THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF][.!?])\s+(?=[\u0E00-\u0EFF])")
 _THAI_LAO_SENTENCE = 200  # a space-separated run longer than this is cut at spaces into parts of about _THAI_LAO_PART
 _THAI_LAO_PART = 90
-# Words that continue a sentence, so a part never starts with them: and, or, but, which, that, to, by, with.
-_THAI_LAO_GLUE = ("และ", "หรือ", "แต่", "ซึ่ง", "ที่", "เพื่อ", "โดย", "พร้อม", "กับ", "ของ", "ให้", "ๆ",
-                  "ແລະ", "ຫຼື", "ແຕ່", "ຊຶ່ງ", "ທີ່", "ເພື່ອ", "ໂດຍ", "ພ້ອມ", "ກັບ", "ຂອງ", "ໃຫ້", "ໆ")  # fmt: skip
+# Words that continue a sentence, so a part never starts with them: and, or, but, which, that, to, by, with, (found) that.
+_THAI_LAO_GLUE = ("และ", "หรือ", "แต่", "ซึ่ง", "ที่", "เพื่อ", "โดย", "พร้อม", "กับ", "ของ", "ให้", "ๆ", "ว่า", "พบว่า",
+                  "ແລະ", "ຫຼື", "ແຕ່", "ຊຶ່ງ", "ທີ່", "ເພື່ອ", "ໂດຍ", "ພ້ອມ", "ກັບ", "ຂອງ", "ໃຫ້", "ໆ", "ວ່າ", "ພົບວ່າ")  # fmt: skip
 _GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
+_GUIDE_LINK_TEXT = re.compile(r"\[([^\]]+)\]\([^()\s]*\.md\)")
+# "See" in the languages we serve: a sentence that names another guide and says this is a pointer,
+# whatever its word order ("សម្រាប់ព័ត៌មានបន្ថែម សូមមើល [x](x.md)", "[x](x.md) ကို ကြည့်ပါ").
+_SEE = re.compile(r"\b(see|read|xem|lihat|rujuk|baca|tingnan|basahin)\b|ดู|មើល|ເບິ່ງ|ကြည့်", re.IGNORECASE)
 _CROSS_REFERENCE = re.compile(
     rf"\s*\((?:[^()]|\([^()]*\))*?{_GUIDE_LINK}(?:[^()]|\([^()]*\))*?\)"  # (see [x](x.md))
     rf"|\s*[;；][^;；]*?{_GUIDE_LINK}[^;；.。]*(?=[.。]|$)"  # ; see [x](x.md) for more.
@@ -66,13 +70,14 @@ def split_sentences(text: str) -> list[Sentence]:
         if line.startswith("#") or set(line) <= set("-=*_ "):
             continue
         is_item = _LIST_MARKER.match(line) is not None
+        pointers = _GUIDE_LINK_TEXT.findall(line)
         item = _clean(_LIST_MARKER.sub("", line))
         lead = next((u.text for u in reversed(units) if u.kind is not SentenceKind.LIST_ITEM), None) if is_item else None
         if lead is not None and lead.endswith(":") and item[:1].islower():
             # "The EUDR applies:" / "- from 30 June 2027 for small operators;" is one statement
             item = f"{lead} {_ITEM_END.sub('', item)}."
         for piece, fits in _sentences_of(item):
-            units.append(Sentence(piece, _kind(piece, is_item) if fits else SentenceKind.LONG))
+            units.append(Sentence(piece, _kind(piece, is_item, pointers) if fits else SentenceKind.LONG))
     return units
 
 
@@ -176,9 +181,11 @@ def _fit(sentence: str) -> list[tuple[str, bool]]:
     return [(sentence, False)]
 
 
-def _kind(sentence: str, is_item: bool) -> SentenceKind:
+def _kind(sentence: str, is_item: bool, pointers: list[str]) -> SentenceKind:
+    """`pointers`: the texts of the links to other guides on the sentence's line."""
     if sentence.endswith(_LEADS) or (is_item and sentence.endswith((";", "；"))):  # an item that continues a sentence
         return SentenceKind.LEAD_IN
-    if _META.match(sentence) or _POINTER.search(sentence):
+    points_away = any(text in sentence for text in pointers) and _SEE.search(sentence) is not None
+    if points_away or _META.match(sentence) or _POINTER.search(sentence):
         return SentenceKind.META
     return SentenceKind.LIST_ITEM if is_item else SentenceKind.SENTENCE

@@ -82,3 +82,23 @@ def test_a_labelled_pointer_to_another_guide_is_never_quoted() -> None:
 
 def test_an_item_that_ends_in_a_semicolon_is_never_quoted_alone() -> None:
     assert kinds("- (2) the priority actions and how fast each must restart;") == [(SentenceKind.LEAD_IN, "(2) the priority actions and how fast each must restart;")]
+
+
+def test_a_pointer_to_another_guide_is_never_quoted_in_any_word_order() -> None:
+    """Translations put "see" where their grammar wants it: before the link, after it, or mid-sentence."""
+    pointers = [
+        "For ways to protect workers, see [heat stress at work](heat-stress-at-work.md).",
+        "សម្រាប់ជំហានសន្សំទឹកបន្ថែម សូមមើល [ប្រសិទ្ធភាពទឹក និងធនធាន](water-and-resource-efficiency.md)។",
+        "[ရေခဲသေတ္တာ စရိတ်ချွေတာနည်း](refrigeration-savings.md) ကို ကြည့်ပါ။",
+        "ดูว่าหลอด LED ประหยัดได้เท่าไรที่[วิธีประหยัดพลังงานแบบเห็นผลเร็ว](energy-saving-quick-wins.md)",
+    ]
+    for text in pointers:
+        assert [kind for kind, _ in kinds(text)] == [SentenceKind.META], text
+    # A link to another guide without "see" is a sentence like any other.
+    assert kinds("The [quick wins](quick-wins.md) guide lists ten cheap steps.")[0][0] is SentenceKind.SENTENCE
+
+
+def test_a_thai_part_never_starts_with_found_that() -> None:
+    study = "การศึกษาของ University of Michigan ในโรงงานตัดเย็บ 25 แห่งที่ Bangalore " * 2
+    text = study + "พบว่าหลอด LED มีค่าติดตั้งประมาณ US$6,300 และประหยัดค่าพลังงานได้ประมาณ US$3,000 ต่อปี"
+    assert not any(s.text.startswith("พบว่า") for s in split_sentences(text))
