@@ -47,6 +47,9 @@ _ITEM_END = re.compile(r"(?:[;,.]|;? (?:and|or))$")  # how a list item that cont
 _POINTER = re.compile(r"^[^:]{1,40}: (see|xem|lihat|rujuk|tingnan|ดู|មើល|ເບິ່ງ) ", re.IGNORECASE)  # "Malaysia: see green finance in Malaysia"
 _CLAUSE = re.compile(r"(?<=[;；])\s+")
 _LEADS = (":", "：", "៖", "ดังนี้", "ต่อไปนี้", "ດັ່ງນີ້", "ຕໍ່ໄປນີ້", "ដូចខាងក្រោម", "အောက်ပါအတိုင်း")
+# "The following" anywhere in the sentence just before a list: a lead-in, even when a translation
+# ends it with a full stop ("… အောက်ပါ သတ်မှတ်ချက်များ ရှိခဲ့သည်။", "had the following terms.").
+_FOLLOWING = re.compile(r"\b(following|berikut|sau đây|sumusunod)\b|ดังนี้|ต่อไปนี้|ດັ່ງນີ້|ຕໍ່ໄປນີ້|ខាងក្រោម|အောက်ပါ", re.IGNORECASE)
 # The guide about itself or pointing to another, in the languages we serve (accents as written).
 _META = re.compile(
     r"^(this (page|guide|section|document)|here we|see |xem |lihat |rujuk |tingnan |trang này|hướng dẫn này|bài này|หน้านี้|คู่มือนี้|"
@@ -60,7 +63,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """The units of a passage of guide text, in order, each marked with its kind."""
     units: list[Sentence] = []
     header: list[str] | None = None
-    for line in _paragraphs(text):
+    blocks = _paragraphs(text)
+    for at, line in enumerate(blocks):
         if line.startswith("|"):
             header, row = _table_line(line, header)
             if row:
@@ -76,8 +80,12 @@ def split_sentences(text: str) -> list[Sentence]:
         if lead is not None and lead.endswith(":") and item[:1].islower():
             # "The EUDR applies:" / "- from 30 June 2027 for small operators;" is one statement
             item = f"{lead} {_ITEM_END.sub('', item)}."
-        for piece, fits in _sentences_of(item):
-            units.append(Sentence(piece, _kind(piece, is_item, pointers) if fits else SentenceKind.LONG))
+        pieces = _sentences_of(item)
+        list_next = at + 1 < len(blocks) and _LIST_MARKER.match(blocks[at + 1]) is not None
+        for n, (piece, fits) in enumerate(pieces):
+            leads = list_next and not is_item and n == len(pieces) - 1 and _FOLLOWING.search(piece) is not None
+            kind = SentenceKind.LEAD_IN if leads else _kind(piece, is_item, pointers) if fits else SentenceKind.LONG
+            units.append(Sentence(piece, kind))
     return units
 
 

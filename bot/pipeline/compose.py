@@ -10,7 +10,7 @@ often next to it). Its score adds up:
 - kind: a bonus when the sentence holds what the question asks for: a figure or date for
   "how much / how many / when", a named programme, agency or law for "which / who / is there",
   a step (a list item) for "how do I".
-The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
+The best sentence that is not itself a question is the first line: the direct answer. Up to `points` more, from the rest, in
 score order, support it, with no near-repeats and at most two from one source (unless one
 guide is all there is). Only sentences in
 the owner's language are quoted when the guide exists in it; headings, lead-ins, a guide's words
@@ -108,12 +108,15 @@ def compose(
     if not candidates:
         return None
     candidates.sort(key=lambda item: (-item[0], item[1]))
-    _, _, best, number = candidates[0]
+    # A question the guide asks ("Does your policy cover floods?") supports an answer but never is one.
+    first = next((c for c in candidates if not c[2].endswith(("?", "？"))), candidates[0])
+    candidates.remove(first)
+    _, _, best, number = first
     chosen = [Quote(best, number)]
     taken = [set(tokenize(best))]
     per_source = {number: 1}
-    cap = 2 if len({c[3] for c in candidates}) > 1 else settings.points + 1  # one guide alone may fill the answer
-    for _, _, text, number in candidates[1:]:
+    cap = 2 if len({c[3] for c in candidates} | {number}) > 1 else settings.points + 1  # one guide alone may fill the answer
+    for _, _, text, number in candidates:
         if len(chosen) > settings.points:
             break
         tokens = set(tokenize(text))

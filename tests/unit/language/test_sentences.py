@@ -102,3 +102,10 @@ def test_a_thai_part_never_starts_with_found_that() -> None:
     study = "การศึกษาของ University of Michigan ในโรงงานตัดเย็บ 25 แห่งที่ Bangalore " * 2
     text = study + "พบว่าหลอด LED มีค่าติดตั้งประมาณ US$6,300 และประหยัดค่าพลังงานได้ประมาณ US$3,000 ต่อปี"
     assert not any(s.text.startswith("พบว่า") for s in split_sentences(text))
+
+
+def test_a_sentence_that_announces_the_list_after_it_is_a_lead_in_even_with_a_full_stop() -> None:
+    text = "မလေးရှားရှိ GTFS 4.0 အရ (GTFS; CGC) အောက်ပါ သတ်မှတ်ချက်များ ရှိခဲ့သည်။\n- ငွေချေးသူတွင် မလေးရှား ရှယ်ယာပိုင်ဆိုင်မှု အနည်းဆုံး 60% ရှိရမည်။\n"
+    assert [kind for kind, _ in kinds(text)] == [SentenceKind.LEAD_IN, SentenceKind.LIST_ITEM]
+    # The same words with no list after them are a sentence.
+    assert kinds("The following year the fund doubled.")[0][0] is SentenceKind.SENTENCE

@@ -85,3 +85,14 @@ def test_one_guide_alone_may_fill_the_answer_and_its_section_is_quoted_too() -> 
     composed = compose("when does the EUDR apply to small firms?", "en", [(1, single)], SETTINGS)
     assert composed is not None and composed.answer.text == "It applies to small operators from 30 June 2027."
     assert len(composed.points) == 3
+
+
+def test_a_question_from_the_guide_is_never_the_first_line() -> None:
+    hits = [(1, hit("insurance", "en", [
+        ("Can your cooperative buy cover for its members as a group?", SentenceKind.SENTENCE, 0.95),
+        ("Parametric cover pays a set sum when a trigger, such as wind speed, is reached.", SentenceKind.SENTENCE, 0.90),
+    ]))]  # fmt: skip
+    composed = compose("can a small business buy parametric insurance?", "en", hits, SETTINGS)
+    assert composed is not None
+    assert composed.answer.text.startswith("Parametric cover")
+    assert [p.text for p in composed.points] == ["Can your cooperative buy cover for its members as a group?"]
