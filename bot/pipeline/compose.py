@@ -7,8 +7,8 @@ often next to it). Its score adds up:
   costing one matrix product per question (retrieval hands it over with each passage);
 - words: the share of the question's words the sentence contains;
 - rank: how high its passage was retrieved;
-- kind: a bonus when the sentence holds what the question asks for: a figure or date for
-  "how much / how many / when", a named programme, agency or law for "which / who / is there",
+- kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
+  than a year) for "how much / how many", a year for "when", a named programme, agency or law for "which / who / is there",
   a step (a list item) for "how do I".
 The best sentence that is not itself a question is the first line: the direct answer. Up to `points` more, from the rest, in
 score order, support it, with no near-repeats and at most two from one source (unless one
@@ -32,7 +32,8 @@ from bot.retrieval import countries_named, jaccard, normalize, tokenize
 class Asked(StrEnum):
     """What the question asks for, as far as its wording tells."""
 
-    FIGURE = "figure"  # how much, how many, when, what year; or the question has a figure of its own
+    DATE = "date"  # when, what year, by what deadline
+    FIGURE = "figure"  # how much, how many, what rate; or the question has a figure of its own
     NAME = "name"  # which, who, is there, what programme
     STEPS = "steps"  # how do I, what can I do
     ANY = "any"
@@ -56,11 +57,16 @@ class Composed:
 
 # Question words per kind of answer, accent-free and case-folded (Thai, Lao, Khmer, Burmese as written).
 _ASKS = {
+    Asked.DATE: re.compile(
+        r"\b((what|which) (year|date|month)|when|deadline|cutoff|cut-off|since when|until when|"
+        r"khi nao|nam nao|bao gio|kapan|bila|bilakah|bilanya|kailan|hanggang kailan)\b"
+        r"|เมื่อไร|เมื่อไหร่|ปีไหน|วันไหน|ពេលណា|ឆ្នាំណា|ថ្ងៃណា|ເມື່ອໃດ|ປີໃດ|ວັນໃດ|ဘယ်တော့|ဘယ်အချိန်|ဘယ်နှစ်က|ဘယ်တုန်းက"
+    ),
     Asked.FIGURE: re.compile(
-        r"\d|\b(how (much|many|long|often)|(what|which) (percent|share|year|date|month)|when|cost|price|rate|deadline|cutoff|cut-off|"
-        r"bao nhieu|bao lau|khi nao|nam nao|"
-        r"may|gia|berapa|kapan|bila|bilakah|magkano|ilan|kailan|gaano)\b"
-        r"|เท่าไร|เท่าไหร่|กี่|เมื่อไร|เมื่อไหร่|ปีไหน|ប៉ុន្មាន|ពេលណា|ឆ្នាំណា|ເທົ່າໃດ|ຈັກ|ເມື່ອໃດ|ປີໃດ|ဘယ်လောက်|ဘယ်နှစ်|ဘယ်တော့|ဘယ်အချိန်"
+        r"\d|\b(how (much|many|long|often)|(what|which) (percent|share)|cost|price|rate|"
+        r"bao nhieu|bao lau|"
+        r"may|gia|berapa|brp|magkano|ilan|gaano)\b"
+        r"|เท่าไร|เท่าไหร่|กี่|ប៉ុន្មាន|ເທົ່າໃດ|ຈັກ|ဘယ်လောက်|ဘယ်နှစ်"
     ),
     Asked.NAME: re.compile(
         r"\b(which|who|is there|are there|what (programme|program|scheme|loan|grant|label|agency|law|rule)|where|"
@@ -73,6 +79,7 @@ _ASKS = {
     ),
 }
 _FIGURE = re.compile(r"\d")
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d%]|[.,]\d)")  # a year alone is a date, not an amount
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")  # an acronym or a Name Of Several Words
 _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 
@@ -130,8 +137,10 @@ def compose(
 
 def _holds(want: Asked, text: str, kind: str) -> float:
     """1 when the sentence holds the kind of thing asked for, else 0."""
+    if want is Asked.DATE:
+        return float(_YEAR.search(text) is not None)
     if want is Asked.FIGURE:
-        return float(_FIGURE.search(text) is not None)
+        return float(_FIGURE.search(_YEAR.sub("", text)) is not None)
     if want is Asked.NAME:
         return float(_NAME.search(text) is not None)
     if want is Asked.STEPS:

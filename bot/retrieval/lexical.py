@@ -30,8 +30,9 @@ STOPWORDS = frozenset(
         " lam sao de co khong can cho cua va la cac nhung mot trong o thi ma duoc nhu the nao gi bao nhieu toi ban"
         " minh voi den ra vao nay do khi neu phai hay ko k dc vay a oi nhe"
         " apa bagaimana gimana cara yang dan di ke dari untuk dengan ini itu saya kami kita anda bisa boleh ada"
-        " atau juga pada adalah tidak tak nak macam mana ke kah ya"
-        " ano paano ang mga sa ng na ba po ko ka namin natin kung para may"
+        " atau juga pada adalah tidak tak nak macam mana ke kah ya berapa brp bila kapan apakah adakah gmn"
+        " ano paano pano magkano sino saan kailan gaano ilan bakit alin ang mga sa ng na ba po ko ka namin natin kung para may"
+        " yung lang naman pag kapag din rin nga ito iyan ako mo kami kayo sila niya nila ninyo ni si"
     ).split()
 )
 

@@ -18,6 +18,8 @@ def hit(doc: str, lang: str, sentences: list[tuple[str, SentenceKind, float]]) -
 def test_what_the_question_asks_for() -> None:
     assert asked("how much can LED lamps save?") is Asked.FIGURE
     assert asked("tiết kiệm được bao nhiêu") is Asked.FIGURE
+    assert asked("CBAM ចាប់ផ្តើមនៅពេលណា?") is Asked.DATE
+    assert asked("kailan mag-aapply ang EUDR") is Asked.DATE
     assert asked("มีสินเชื่อสีเขียวไหม") is Asked.NAME
     assert asked("which loan is there for solar") is Asked.NAME
     assert asked("how do I find air leaks") is Asked.STEPS
@@ -96,3 +98,14 @@ def test_a_question_from_the_guide_is_never_the_first_line() -> None:
     assert composed is not None
     assert composed.answer.text.startswith("Parametric cover")
     assert [p.text for p in composed.points] == ["Can your cooperative buy cover for its members as a group?"]
+
+
+def test_a_year_is_no_answer_to_how_much() -> None:
+    hits = [(1, hit("bank", "en", [
+        ("SME Bank was set up by the state in February 2020.", SentenceKind.SENTENCE, 0.90),
+        ("SME Bank lends up to $300,000 for working capital at 7% a year.", SentenceKind.SENTENCE, 0.87),
+    ]))]  # fmt: skip
+    composed = compose("how much can I borrow from SME Bank?", "en", hits, SETTINGS)
+    assert composed is not None and composed.answer.text.startswith("SME Bank lends up to $300,000")
+    dated = compose("when was SME Bank set up?", "en", hits, SETTINGS)
+    assert dated is not None and dated.answer.text.startswith("SME Bank was set up")
