@@ -167,9 +167,9 @@ class ComposerSettings(BaseModel):
     """How the offline answer weighs a candidate sentence (pipeline/compose.py). Chosen on the
     development half of tests/data/retrieval_questions.yaml, never on the evaluation suites."""
 
-    meaning: float = Field(default=3.0, ge=0)  # e5 similarity of the sentence to the question
+    meaning: float = Field(default=2.0, ge=0)  # e5 similarity of the sentence to the question
     words: float = Field(default=0.3, ge=0)  # share of the question's words it contains
-    rank: float = Field(default=0.1, ge=0)  # 1 / (1 + rank of its passage)
+    rank: float = Field(default=0.0, ge=0)  # 1 / (1 + rank of its passage)
     kind: float = Field(default=0.15, ge=0)  # it holds what is asked: a figure, a name, a step
     context: float = Field(default=0.02, ge=0)  # taken off a sentence from the passage's section, not the passage itself
     points: int = Field(default=3, ge=0)  # supporting points under the direct answer
