@@ -31,6 +31,9 @@ _THAI_LAO_GAP = re.compile(r"(?<=[\u0E00-\u0EFF)])\s+(?=[\u0E00-\u0E2E\u0E40-\u0
 _THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF][.!?])\s+(?=[\u0E00-\u0EFF])")
 _THAI_LAO_SENTENCE = 200  # a space-separated run longer than this is cut at spaces into parts of about _THAI_LAO_PART
 _THAI_LAO_PART = 90
+# A bracket that names a source, "(TNI Journal)" or "(SEADRIF, 2025)", ends a sentence; one that
+# glosses a Thai name in Thai, "SME D Bank (ธนาคารพัฒนา…)", does not.
+_ATTRIBUTION_END = re.compile(r"\([^()]*[A-Za-z0-9][^()]*\)$")
 # Words that continue a sentence, so a part never starts with them: and, or, but, which, that, to, by, with, (found) that.
 _THAI_LAO_GLUE = ("และ", "หรือ", "แต่", "ซึ่ง", "ที่", "เพื่อ", "โดย", "พร้อม", "กับ", "ของ", "ให้", "ๆ", "ว่า", "พบว่า",
                   "ແລະ", "ຫຼື", "ແຕ່", "ຊຶ່ງ", "ທີ່", "ເພື່ອ", "ໂດຍ", "ພ້ອມ", "ກັບ", "ຂອງ", "ໃຫ້", "ໆ", "ວ່າ", "ພົບວ່າ")  # fmt: skip
@@ -156,8 +159,8 @@ def _split_latin(text: str) -> list[str]:
 def _split_thai_lao(text: str) -> list[str]:
     """Thai and Lao write no full stop (Lao sometimes does): a space between two words of the
     script ends a phrase, often a sentence. A short run of phrases stays one unit; a long one is
-    cut at spaces into parts of about a sentence's length, preferably right after a closing
-    bracket (the end of an attribution), never before a word that continues a sentence."""
+    cut at spaces into parts of about a sentence's length, preferably right after a bracket
+    that names a source (the end of an attribution), never before a word that continues a sentence."""
     pieces = []
     for run in _THAI_LAO_STOP.split(text):
         if len(run) <= _THAI_LAO_SENTENCE:
@@ -169,7 +172,7 @@ def _split_thai_lao(text: str) -> list[str]:
             ready = [g for g in gaps if g.start() - start >= _THAI_LAO_PART]
             if not ready or len(run) - start <= _THAI_LAO_SENTENCE:
                 break
-            near = [g for g in ready if g.start() - start <= _THAI_LAO_SENTENCE and run[g.start() - 1] == ")"]
+            near = [g for g in ready if g.start() - start <= _THAI_LAO_SENTENCE and _ATTRIBUTION_END.search(run, 0, g.start())]
             cut = (near or ready)[0]
             pieces.append(run[start : cut.start()])
             start = cut.end()

@@ -109,3 +109,13 @@ def test_a_sentence_that_announces_the_list_after_it_is_a_lead_in_even_with_a_fu
     assert [kind for kind, _ in kinds(text)] == [SentenceKind.LEAD_IN, SentenceKind.LIST_ITEM]
     # The same words with no list after them are a sentence.
     assert kinds("The following year the fund doubled.")[0][0] is SentenceKind.SENTENCE
+
+
+def test_a_thai_name_glossed_in_brackets_does_not_end_the_sentence() -> None:
+    text = (
+        'มีรายงานว่าสินเชื่อ "SME Green Productivity" ของ SME D Bank (ธนาคารพัฒนาวิสาหกิจขนาดกลางและขนาดย่อมแห่งประเทศไทย) '
+        "มีวงเงินรวม 15 พันล้านบาท อัตราดอกเบี้ย 3% ต่อปี คงที่สามปี (Thailand Recorder) "
+        "สอบถาม SME D Bank เรื่องเงื่อนไขปัจจุบันของสินเชื่อ Green Productivity รวมถึงวงเงินสูงสุดใหม่ 30 ล้านบาท"
+    )
+    first = split_sentences(text)[0].text
+    assert first.endswith("(Thailand Recorder)") and "15 พันล้านบาท" in first
