@@ -8,14 +8,14 @@ often next to it). Its score adds up:
 - words: the share of the question's words the sentence contains;
 - rank: how high its passage was retrieved;
 - kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
-  than a year) for "how much / how many", a year for "when", a named programme, agency or law for "which / who / is there",
-  a step (a list item) for "how do I".
-The best sentence that is not itself a question is the first line: the direct answer. Up to `points` more, from the rest, in
-score order, support it, with no near-repeats and at most two from one source (unless one
-guide is all there is). Only sentences in
-the owner's language are quoted when the guide exists in it; headings, lead-ins, a guide's words
-about itself and sentences too long to show whole are never quoted, nor a sentence about other
-countries only than the one the question names (or else the owner's).
+  than a year) for "how much / how many", a year for "when", a named programme, agency or law
+  for "which / who / is there", a step (a list item) for "how do I".
+The best sentence that is not itself a question is the first line: the direct answer. Up to
+`points` more, from the rest, in score order, support it, with no near-repeats and at most two
+from one source (unless one guide is all there is). Only sentences in the owner's language are
+quoted when the guide exists in it; headings, lead-ins, a guide's words about itself and
+sentences too long to show whole are never quoted, nor a sentence about other countries only
+than the one the question names (or else the owner's).
 """
 
 from __future__ import annotations
