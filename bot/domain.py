@@ -51,6 +51,7 @@ class SentenceKind(StrEnum):
     LIST_ITEM = "list_item"  # a step or bullet: a whole point
     LEAD_IN = "lead_in"  # only introduces what follows ("Take these steps:")
     META = "meta"  # the guide about itself ("This page explains…")
+    QUESTION = "question"  # a question the guide asks the reader ("How fast does it pay?"): it answers nothing
     LONG = "long"  # too long to quote whole; still searched
 
 

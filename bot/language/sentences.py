@@ -4,7 +4,7 @@ Markdown is removed (a link keeps its text); headings are not sentences; a table
 sentence ("Country: Viet Nam; Year: 2023; Factor: 0.6592"). A sentence is never cut: one too
 long to quote is split at a clause boundary, or kept for search only (LONG). Lines that only lead
 into a list ("Take these steps:") and a guide's sentences about itself ("This page explains…")
-are marked, so that they are never quoted alone.
+and the questions a guide asks its reader are marked, so that they are never quoted alone.
 
 Sentence ends differ by script: Latin punctuation, the Khmer khan (។), the Burmese section mark
 (။); Thai and Lao mark the end of a phrase, often of a sentence, with a space between words of
@@ -53,6 +53,8 @@ _LEADS = (":", "：", "៖", "ดังนี้", "ต่อไปนี้", "
 # "The following" anywhere in the sentence just before a list: a lead-in, even when a translation
 # ends it with a full stop ("… အောက်ပါ သတ်မှတ်ချက်များ ရှိခဲ့သည်။", "had the following terms.").
 _FOLLOWING = re.compile(r"\b(following|berikut|sau đây|sumusunod)\b|ดังนี้|ต่อไปนี้|ດັ່ງນີ້|ຕໍ່ໄປນີ້|ខាងក្រោម|အောက်ပါ", re.IGNORECASE)
+# A question the guide asks the reader: a question mark, or a Burmese question particle before the section mark.
+_QUESTION = re.compile(r"[?？]$|(?:လား|နည်း|သလဲ)။?$")
 # The guide about itself or pointing to another, in the languages we serve (accents as written).
 _META = re.compile(
     r"^(this (page|guide|section|document)|here we|see |xem |lihat |rujuk |tingnan |trang này|hướng dẫn này|bài này|หน้านี้|คู่มือนี้|"
@@ -199,4 +201,6 @@ def _kind(sentence: str, is_item: bool, pointers: list[str]) -> SentenceKind:
     points_away = any(text in sentence for text in pointers) and _SEE.search(sentence) is not None
     if points_away or _META.match(sentence) or _POINTER.search(sentence):
         return SentenceKind.META
+    if _QUESTION.search(sentence):
+        return SentenceKind.QUESTION
     return SentenceKind.LIST_ITEM if is_item else SentenceKind.SENTENCE

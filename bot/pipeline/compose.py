@@ -10,12 +10,12 @@ often next to it). Its score adds up:
 - kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
   than a year) for "how much / how many", a year for "when", a named programme, agency or law
   for "which / who / is there", a step (a list item) for "how do I".
-The best sentence that is not itself a question is the first line: the direct answer. Up to
-`points` more, from the rest, in score order, support it, with no near-repeats and at most two
-from one source (unless one guide is all there is). Only sentences in the owner's language are
-quoted when the guide exists in it; headings, lead-ins, a guide's words about itself and
-sentences too long to show whole are never quoted, nor a sentence about other countries only
-than the one the question names (or else the owner's).
+The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
+score order, support it, with no near-repeats and from any source (a cap of two per source cost
+more facts than it gave variety). Only sentences in the owner's language are quoted when the
+guide exists in it. Never quoted: headings, lead-ins, a guide's words about itself, its questions
+to the reader, sentences too long to show whole, and sentences about other countries only than
+the one the question names (or else the owner's).
 """
 
 from __future__ import annotations
@@ -115,23 +115,17 @@ def compose(
     if not candidates:
         return None
     candidates.sort(key=lambda item: (-item[0], item[1]))
-    # A question the guide asks ("Does your policy cover floods?") supports an answer but never is one.
-    first = next((c for c in candidates if not c[2].endswith(("?", "？"))), candidates[0])
-    candidates.remove(first)
-    _, _, best, number = first
+    _, _, best, number = candidates.pop(0)
     chosen = [Quote(best, number)]
     taken = [set(tokenize(best))]
-    per_source = {number: 1}
-    cap = 2 if len({c[3] for c in candidates} | {number}) > 1 else settings.points + 1  # one guide alone may fill the answer
     for _, _, text, number in candidates:
         if len(chosen) > settings.points:
             break
         tokens = set(tokenize(text))
-        if per_source.get(number, 0) >= cap or any(jaccard(tokens, other) >= _SAME for other in taken):
+        if any(jaccard(tokens, other) >= _SAME for other in taken):
             continue
         chosen.append(Quote(text, number))
         taken.append(tokens)
-        per_source[number] = per_source.get(number, 0) + 1
     return Composed(chosen[0], tuple(chosen[1:]))
 
 

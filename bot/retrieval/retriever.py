@@ -33,7 +33,7 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import Chunk, Preferences, ScoredChunk
+from bot.domain import Chunk, Preferences, ScoredChunk, SentenceKind
 from bot.knowledge.glossary import load_glossary
 from bot.retrieval.chunking import TITLE, passage_chunk
 from bot.retrieval.embeddings import build_embeddings, embed_queries
@@ -74,6 +74,9 @@ class _Snapshot:
         doc_index = {str(r.metadata["doc_id"]): i for i, r in enumerate(titles)}
         self.titles = _unit_rows(np.asarray([r.vector for r in titles], dtype=np.float32).reshape(len(titles), -1))
         self.sentences = _unit_rows(np.asarray([r.vector for r in units], dtype=np.float32).reshape(len(units), -1))
+        # A guide's question to the reader ("How fast does it pay?") looks like any owner's question to
+        # e5 and answers none: it never counts as a passage's best sentence.
+        self.asks = np.asarray([r.metadata["kind"] == SentenceKind.QUESTION.value for r in units], dtype=bool)
         # Passages: runs of consecutive sentence records with the same (document, passage).
         starts = [i for i, r in enumerate(units) if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])]
         self.starts = np.asarray(starts, dtype=np.int64)
@@ -233,7 +236,7 @@ class HybridRetriever:
         """Per passage: mean of its sentences, best sentence and title, weighted; masked passages at -inf."""
         q = vector / max(float(np.linalg.norm(vector)), 1e-12)
         per_sentence = snap.sentences @ q
-        best = np.maximum.reduceat(per_sentence, snap.starts) if len(per_sentence) else per_sentence
+        best = np.maximum.reduceat(np.where(snap.asks, -1.0, per_sentence), snap.starts) if len(per_sentence) else per_sentence
         settings = self._settings
         scores = settings.passage_weight * (snap.passages @ q) + settings.sentence_weight * best + settings.title_weight * (snap.titles @ q)[snap.title_of]
         if mask is not None:

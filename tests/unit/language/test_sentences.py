@@ -119,3 +119,10 @@ def test_a_thai_name_glossed_in_brackets_does_not_end_the_sentence() -> None:
     )
     first = split_sentences(text)[0].text
     assert first.endswith("(Thailand Recorder)") and "15 พันล้านบาท" in first
+
+
+def test_a_guides_question_to_the_reader_is_marked_in_every_script() -> None:
+    assert kinds("- How fast does it pay?")[0][0] is SentenceKind.QUESTION
+    assert kinds("- Gaano kalapit ang sukatan sa inyong lugar?")[0][0] is SentenceKind.QUESTION
+    assert kinds("trigger အဆင့်တစ်ခုစီတွင် မည်မျှ ပေးချေမည်နည်း။")[0][0] is SentenceKind.QUESTION
+    assert kinds("Ask your insurer how fast it pays.")[0][0] is SentenceKind.SENTENCE
