@@ -82,11 +82,11 @@ async def run(settings: Settings) -> None:
             q = QUESTIONS[i % len(QUESTIONS)]
             question = Question(text=q["q"], history=(), user_id=f"bench-{i}")
             off = await offline.answer(question)
-            times["offline"].append(off.timings_ms["total"])
+            times["offline"].append(off.trace.timings_ms["total"])
             llm = await instant.answer(question)
-            times["model mode without the model"].append(llm.timings_ms["total"])
+            times["model mode without the model"].append(llm.trace.timings_ms["total"])
             if i < len(QUESTIONS) and llm.mode == "llm":
-                tokens.setdefault(q["lang"], []).append((llm.tokens.get("prompt_tokens", 0), budget.count(off.text)))
+                tokens.setdefault(q["lang"], []).append((llm.trace.prompt_tokens, budget.count(off.text)))
         await db.close()
 
     print(f"pipeline time over {ROUNDS} questions ({retriever.size} passages):")

@@ -169,46 +169,121 @@ class CitedSource:
     publisher: str = ""
 
 
-@dataclass
+class AnswerMode(StrEnum):
+    """How a question was answered."""
+
+    LLM = "llm"  # a model wrote it from the numbered sources, and it passed the checks
+    OFFLINE = "offline"  # quoted from the guides (no model, or the model failed or was rejected)
+    REFUSAL = "refusal"  # not answered; `Answer.refusal_reason` says why
+    GREETING = "greeting"  # a greeting or thank-you answered in kind
+
+
+class RefusalReason(StrEnum):
+    """Why a question was not answered; each reason has its own message for the owner."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    UNSAFE = "unsafe"
+    INJECTION = "injection"
+    OUT_OF_SCOPE = "out_of_scope"
+    NO_CONTEXT = "no_context"  # on topic, but no guide says enough
+
+    @property
+    def message_key(self) -> str:
+        """The key of the owner's message in prompts/messages/<lang>.yaml."""
+        return _REFUSAL_MESSAGES[self]
+
+    @property
+    def about_the_message(self) -> bool:
+        """An empty or too long message says nothing of what the owner wants: it is not stored
+        as a turn, and the reply asks for a new message instead of listing what the bot can do."""
+        return self in (RefusalReason.EMPTY, RefusalReason.TOO_LONG)
+
+
+_REFUSAL_MESSAGES = {
+    RefusalReason.EMPTY: "empty",
+    RefusalReason.TOO_LONG: "too_long",
+    RefusalReason.UNSAFE: "refusal_unsafe",
+    RefusalReason.INJECTION: "refusal_injection",
+    RefusalReason.OUT_OF_SCOPE: "refusal_out_of_scope",
+    RefusalReason.NO_CONTEXT: "no_context",
+}
+
+
+class Notice(StrEnum):
+    """Something about how an answer was made that its reader or the logs should know."""
+
+    OFFLINE = "offline"  # quoted from the guides
+    MODEL_FAILED = "model_failed"  # the model server failed; answered offline
+    MODEL_REJECTED = "model_rejected"  # the model's reply failed the checks; answered offline
+    LANGUAGE_RETRIED = "language_retried"  # the model answered in another language and was asked again
+    UNSUPPORTED_LANGUAGE = "unsupported_language"  # the message is in a language we do not serve: answered in English
+    NO_TRANSLATION = "no_translation"  # no guide quoted is in the owner's language: quoted in English
+    EMOJI_ONLY = "emoji_only"  # why an out-of-scope refusal: only emoji,
+    GIBBERISH = "gibberish"  # ... a keyboard mash,
+    OFF_TOPIC = "off_topic"  # ... or a request the rules recognise as off topic
+
+
+@dataclass(frozen=True)
+class Trace:
+    """How an answer came about: for the logs, the evaluation harness and `greenbot ask --json`,
+    never shown to the owner."""
+
+    language_reason: str = ""  # which signal decided the language (script, model, prior, reply_lang…)
+    language_confidence: float = 0.0
+    standalone_question: str = ""  # what retrieval searched: the question, or it read with the conversation
+    contexts: tuple[ScoredChunk, ...] = ()  # the retrieved passages, best first
+    timings_ms: dict[str, float] = field(default_factory=dict)  # per step, and "total"
+    prompt_tokens: int = 0  # over every model call made for the answer
+    completion_tokens: int = 0
+    prompt_budget: int | None = None  # tokens the answer prompt could use, when a model was asked
+    dropped_sources: int = 0  # sources that did not fit that budget
+
+    @property
+    def tokens(self) -> dict[str, int]:
+        """The token figures, as `ask --json` and the evaluation results show them."""
+        counted = {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+        if self.prompt_budget is not None:
+            counted |= {"prompt_budget": self.prompt_budget, "dropped_sources": self.dropped_sources}
+        return counted
+
+
+@dataclass(frozen=True)
 class Answer:
-    """The pipeline's reply to one question."""
+    """The pipeline's reply to one question, built once its steps are done."""
 
     text: str
     language: str
-    mode: str  # "llm", "offline", "refusal" or "greeting" (a greeting or thank-you answered in kind)
-    sources: list[CitedSource] = field(default_factory=list)
-    contexts: list[ScoredChunk] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    tokens: dict[str, int] = field(default_factory=dict)
-    language_reason: str = ""
-    language_confidence: float = 0.0
-    refusal_reason: str | None = None  # "out_of_scope", "unsafe", "injection", "no_context", "too_long", "empty"
-    notices: list[str] = field(default_factory=list)  # e.g. "offline", "model_failed", "no_content_in_language"
-    ungrounded_numbers: list[str] = field(default_factory=list)
-    removed_citations: list[int] = field(default_factory=list)
+    mode: AnswerMode
+    sources: tuple[CitedSource, ...] = ()
+    refusal_reason: RefusalReason | None = None
+    notices: tuple[Notice, ...] = ()
+    ungrounded_numbers: tuple[str, ...] = ()  # figures of a model's answer found in none of its cited sources
+    removed_citations: tuple[int, ...] = ()  # citation numbers of a model's answer that named no source
     flagged_no_citation: bool = False
-    standalone_question: str = ""
     turn_id: int | None = None  # the stored exchange, which feedback refers to; None if not stored
+    trace: Trace = field(default_factory=Trace)
 
 
 def answer_as_dict(answer: Answer) -> dict[str, object]:
     """The JSON shape of an answer (`greenbot ask --json`, evaluation results)."""
+    trace = answer.trace
     return {
         "answer": answer.text,
         "language": answer.language,
-        "mode": answer.mode,
+        "mode": answer.mode.value,
         "sources": [s.__dict__ | {"countries": list(s.countries)} for s in answer.sources],
-        "contexts": [hit.chunk.text for hit in answer.contexts],
-        "context_ids": [hit.chunk.doc_id for hit in answer.contexts],
-        "latency_ms": answer.timings_ms.get("total", 0.0),
-        "timings_ms": answer.timings_ms,
-        "tokens": answer.tokens,
-        "language_reason": answer.language_reason,
-        "language_confidence": answer.language_confidence,
-        "refusal_reason": answer.refusal_reason,
-        "notices": answer.notices,
-        "ungrounded_numbers": answer.ungrounded_numbers,
-        "removed_citations": answer.removed_citations,
+        "contexts": [hit.chunk.text for hit in trace.contexts],
+        "context_ids": [hit.chunk.doc_id for hit in trace.contexts],
+        "latency_ms": trace.timings_ms.get("total", 0.0),
+        "timings_ms": trace.timings_ms,
+        "tokens": trace.tokens,
+        "language_reason": trace.language_reason,
+        "language_confidence": trace.language_confidence,
+        "refusal_reason": answer.refusal_reason.value if answer.refusal_reason else None,
+        "notices": [notice.value for notice in answer.notices],
+        "ungrounded_numbers": list(answer.ungrounded_numbers),
+        "removed_citations": list(answer.removed_citations),
         "flagged_no_citation": answer.flagged_no_citation,
-        "standalone_question": answer.standalone_question,
+        "standalone_question": trace.standalone_question,
     }

@@ -111,4 +111,4 @@ def _print_answer(answer: Answer) -> None:
     for source in answer.sources:
         where = f" (applies to: {', '.join(source.countries)})" if "asean" not in source.countries else ""
         typer.echo(f"[{source.number}] {source.title}{where} — {source.url}")
-    typer.echo(f"({answer.mode}, {answer.language}, {answer.timings_ms.get('total', 0):.0f} ms)")
+    typer.echo(f"({answer.mode}, {answer.language}, {answer.trace.timings_ms.get('total', 0):.0f} ms)")

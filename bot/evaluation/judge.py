@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.domain import LANGUAGE_NAMES
+from bot.domain import LANGUAGE_NAMES, AnswerMode
 from bot.errors import LLMError
 from bot.evaluation.runner import CaseRun
 from bot.evaluation.scoring import Result
@@ -61,14 +61,14 @@ class Judge:
                 except JudgeReplyError as exc:
                     row["failures"].append(f"judge: {exc}")
 
-        await asyncio.gather(*(one(run, row) for run, row in zip(runs, rows, strict=True) if run.answer and run.answer.mode != "refusal"))
+        await asyncio.gather(*(one(run, row) for run, row in zip(runs, rows, strict=True) if run.answer and run.answer.mode is not AnswerMode.REFUSAL))
 
     async def scores(self, run: CaseRun, row: Result) -> dict[str, float | None]:
         """Faithfulness, relevance and (with a reference) correctness of one answer."""
         assert run.answer is not None
         case, answer = run.case, run.answer.text
         language_name = LANGUAGE_NAMES[case.lang]
-        contexts = [hit.chunk.text for hit in run.answer.contexts]
+        contexts = [hit.chunk.text for hit in run.answer.trace.contexts]
         claims = await self._ask("judge_faithfulness", "claims", language_name=language_name, question=case.question, answer=answer, contexts=contexts)
         if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
             raise JudgeReplyError("'claims' is not a list of objects")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from bot.domain import Answer, Question, Turn
+from bot.domain import Answer, Notice, Question, Turn
 from bot.evaluation.suite import Case
 from bot.pipeline import Pipeline
 
@@ -57,7 +57,7 @@ async def run_cases(pipeline: Pipeline, cases: Sequence[Case], *, repeat: int = 
             except Exception as exc:  # one broken case must not stop the run; it is reported
                 logger.exception("case %s crashed", case.id)
                 error = f"crashed: {type(exc).__name__}: {exc}"
-            if answer is not None and model_expected and "model_failed" in answer.notices:
+            if answer is not None and model_expected and Notice.MODEL_FAILED in answer.notices:
                 error = "the model server did not answer (the pipeline fell back to offline)"
             bar.update()
             return CaseRun(case, r, answer, error, time.perf_counter() - started)

@@ -67,10 +67,10 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
     if answer is None:
         row["failures"] = [run.error or "no answer"]
         return row
-    retrieved = list(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
+    retrieved = list(dict.fromkeys(hit.chunk.group_id for hit in answer.trace.contexts))
     numbered = {s.number: s.original_id for s in answer.sources}
-    prompt_tokens = answer.tokens.get("prompt_tokens", 0)
-    completion_tokens = answer.tokens.get("completion_tokens", 0)
+    prompt_tokens = answer.trace.prompt_tokens
+    completion_tokens = answer.trace.completion_tokens
     row |= {
         "answer": answer.text,
         "mode": answer.mode,
@@ -116,7 +116,7 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
     if not language.ok:
         failures.append(f"language: {language.reason}")
 
-    grounding = metrics.numeric_grounding(answer.text, [hit.chunk.section_text or hit.chunk.text for hit in answer.contexts])  # offline answers quote whole sections
+    grounding = metrics.numeric_grounding(answer.text, [hit.chunk.section_text or hit.chunk.text for hit in answer.trace.contexts])  # offline answers quote whole sections
     values["numeric_grounding"] = grounding.score
     if grounding.reason:
         failures.append(f"figures: {grounding.reason}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,6 +75,11 @@ class ChatClient:
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._complete(messages), self._loop))
+
+    async def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
+        """The reply as it is written. For now one piece, the whole completion: the pipeline and
+        its front ends already take a stream, so streaming from the server changes only this."""
+        yield await self.complete(messages)
 
     async def _complete(self, messages: list[tuple[Role, str]]) -> Completion:
         """`complete`, on this client's loop."""

@@ -6,6 +6,10 @@ point. It knows nothing of Telegram; its collaborators come in through the const
     language → guards → standalone question → retrieval → confidence
       → model answer (checked: language, citations, figures) or offline composed answer
       → turn saved
+
+`Pipeline.events()` is the same run, reported as it goes (events.py): the sources once they
+are found, the model's draft while it is written, and last the answer. Each step returns a
+small value; the frozen `Answer` is built once, at the end, with a `Trace` of how it came about.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.config import LLMSettings, PipelineSettings
@@ -24,10 +28,14 @@ from bot.domain import (
     ASEAN_COUNTRIES,
     LANGUAGE_NAMES,
     Answer,
+    AnswerMode,
     CitedSource,
+    Notice,
     Preferences,
     Question,
+    RefusalReason,
     ScoredChunk,
+    Trace,
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
@@ -35,6 +43,7 @@ from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
 from bot.llm import Completion, Role
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
+from bot.pipeline.events import Answered, Drafted, Event, Retrieved
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
@@ -56,7 +65,7 @@ OUT_OF_SCOPE = "OUT_OF_SCOPE"  # what the system prompt asks the model to reply 
 
 
 class _OutOfScope(Exception):
-    """The model judged the question outside GreenGuide's field (raised and caught in answer())."""
+    """The model judged the question outside GreenGuide's field (raised and caught in events())."""
 
 
 class Retriever(Protocol):
@@ -68,9 +77,15 @@ class Retriever(Protocol):
 class ChatModel(Protocol):
     async def complete(self, messages: list[tuple[Role, str]]) -> Completion: ...
 
+    def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
+        """The reply as it is written: the whole text so far each time; the last holds the token counts."""
+        ...
+
 
 class ConversationStore(Protocol):
-    async def save_turn(self, user_id: str, turn: Turn, mode: str, sources: list[CitedSource], refusal_reason: str | None = None) -> int: ...
+    async def save_turn(
+        self, user_id: str, turn: Turn, mode: AnswerMode, sources: Sequence[CitedSource], refusal_reason: RefusalReason | None = None
+    ) -> int: ...
 
     async def recent_turns(self, user_id: str, limit: int) -> tuple[Turn, ...]: ...
 
@@ -100,87 +115,105 @@ class Pipeline:
 
     async def answer(self, question: Question) -> Answer:
         """The whole pipeline for one question; never raises for a bad question or a failing model."""
-        clock = _Clock()
+        async for event in self.events(question):
+            if isinstance(event, Answered):
+                return event.answer
+        raise AssertionError("events() always ends with the answer")
+
+    async def events(self, question: Question) -> AsyncIterator[Event]:
+        """The pipeline for one question, reported as it goes; the last event is the answer."""
+        tally = _Tally()
         text = question.text.strip()
         history = question.history
         if history is None:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
-        with clock("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
-            detection = detect(text[: self._settings.max_question_chars], Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
+        with tally.timed("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
+            detection = detect(
+                text[: self._settings.max_question_chars],
+                Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang),
+            )
         lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
         if question.reply_lang in CONTENT_LANGUAGES:  # the caller named the language to answer in
             detection = Detection(question.reply_lang, 1.0, "reply_lang")
             lang = question.reply_lang
-        base = Answer(text="", language=lang, mode="refusal", language_reason=detection.reason, language_confidence=detection.confidence)
-        if lang != detection.lang:
-            base.notices.append("unsupported_language")
+        notices = [Notice.UNSUPPORTED_LANGUAGE] if lang != detection.lang else []
+        trace = Trace(language_reason=detection.reason, language_confidence=detection.confidence)
 
         refusal = self._guard(text)
-        if refusal:
-            return await self._refuse(base, refusal, clock, question, save=refusal not in ("empty", "too_long"))
-        kind = classify(text)
-        if kind in (MessageKind.GREETING, MessageKind.THANKS):
-            return self._greet(base, kind, clock)
-        if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
-            base.notices.append(kind.value)
-            return await self._refuse(base, "out_of_scope", clock, question)
+        if refusal is None:
+            kind = classify(text)
+            if kind in (MessageKind.GREETING, MessageKind.THANKS):  # not saved: a "hi" must not become the topic a follow-up is read against
+                greeting = Answer(text=self._greeting(lang, kind), language=lang, mode=AnswerMode.GREETING, notices=tuple(notices))
+                yield Answered(tally.finish(greeting, trace))
+                return
+            if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
+                notices.append(Notice(kind.value))
+                refusal = RefusalReason.OUT_OF_SCOPE
+        if refusal is not None:
+            yield Answered(await self._refuse(question, lang, refusal, notices, trace, tally))
+            return
 
-        with clock("standalone"):
-            standalone = await self._standalone(text, history, base)
+        with tally.timed("standalone"):
+            standalone = await self._standalone(text, history, tally)
         country = mentioned_country(standalone) or question.country
-        base.standalone_question = standalone
-        with clock("retrieval"):
-            extra = await self._english_query(standalone, lang, base)
+        with tally.timed("retrieval"):
+            extra = await self._english_query(standalone, lang, tally)
             # the profile's country; the retriever itself favours a country the question names
             hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
-        base.contexts = hits
+        trace = replace(trace, standalone_question=standalone, contexts=tuple(hits))
         if not self._confident(hits):
-            reason = "no_context" if mentions_topic(text) else "out_of_scope"
-            return await self._refuse(base, reason, clock, question)
+            reason = RefusalReason.NO_CONTEXT if mentions_topic(text) else RefusalReason.OUT_OF_SCOPE
+            yield Answered(await self._refuse(question, lang, reason, notices, trace, tally))
+            return
+        sources = _number_sources(hits)
+        yield Retrieved(sources)
 
-        base.sources = _number_sources(hits)
+        answer: Answer | None = None
         if self._chat is not None:
             try:
-                with clock("generation"):
-                    await self._generate(base, question, text, history, country)
+                with tally.timed("generation"):
+                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally):
+                        if isinstance(step, Drafted):
+                            yield step
+                        else:
+                            answer = replace(step.answer, notices=(*notices, *step.answer.notices))
+                            trace = replace(trace, prompt_budget=step.prompt_budget, dropped_sources=step.dropped_sources)
             except _OutOfScope:
-                return await self._refuse(base, "out_of_scope", clock, question)
+                yield Answered(await self._refuse(question, lang, RefusalReason.OUT_OF_SCOPE, notices, trace, tally))
+                return
             except LLMBadOutput as exc:
                 logger.warning("model reply unusable, answering offline: %s", exc)
-                base.notices.append("model_rejected")
+                notices.append(Notice.MODEL_REJECTED)
             except LLMError as exc:
                 logger.warning("model failed, answering offline: %s", exc)
-                base.notices.append("model_failed")
-        if base.mode != "llm":
-            with clock("extraction"):
-                self._answer_offline(base, standalone, question.country)
-        await self._save(question, base)
-        base.timings_ms = clock.done()
-        return base
+                notices.append(Notice.MODEL_FAILED)
+        if answer is None:
+            with tally.timed("composing"):
+                answer = self._offline(standalone, lang, sources, hits, notices, question.country)
+        turn_id = await self._save(question, answer, standalone)
+        yield Answered(tally.finish(replace(answer, turn_id=turn_id), trace))
 
     # --- steps -------------------------------------------------------------------------
 
-    def _guard(self, text: str) -> str | None:
+    def _guard(self, text: str) -> RefusalReason | None:
         if not text:
-            return "empty"
+            return RefusalReason.EMPTY
         if len(text) > self._settings.max_question_chars:
-            return "too_long"
+            return RefusalReason.TOO_LONG
         if is_unsafe(text):
-            return "unsafe"
+            return RefusalReason.UNSAFE
         if is_injection(text):
-            return "injection"
+            return RefusalReason.INJECTION
         return None
 
-    async def _standalone(self, text: str, history: tuple[Turn, ...], answer: Answer) -> str:
+    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: _Tally) -> str:
         """A question retrieval can use without the conversation."""
         if not history:
             return text
         if self._utility is not None:
             try:
-                completion = await self._utility.complete(
-                    [("user", self._prompts.render("condense", history=history, question=_as_data(text)))]
-                )
-                _count_tokens(answer, completion)
+                completion = await self._utility.complete([("user", self._prompts.render("condense", history=history, question=_as_data(text)))])
+                tally.count(completion)
                 return completion.text.strip() or text
             except LLMError as exc:
                 logger.warning("condensing failed, using the offline rule: %s", exc)
@@ -192,7 +225,7 @@ class Pipeline:
             return f"{previous} {text}"
         return text
 
-    async def _english_query(self, question: str, lang: str, answer: Answer) -> list[str]:
+    async def _english_query(self, question: str, lang: str, tally: _Tally) -> list[str]:
         """With a model, a non-English question is also searched as an English query."""
         if self._utility is None or lang == FALLBACK_LANG:
             return []
@@ -203,58 +236,83 @@ class Pipeline:
         except LLMError as exc:
             logger.warning("query translation failed: %s", exc)
             return []
-        _count_tokens(answer, completion)
+        tally.count(completion)
         return [completion.text.strip()]
 
     def _confident(self, hits: list[ScoredChunk]) -> bool:
         best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
         return bool(hits) and best >= self._settings.min_dense_score
 
-    async def _generate(self, answer: Answer, question: Question, text: str, history: tuple[Turn, ...], country: str | None) -> None:
-        """A model-written answer from the numbered sources, checked after generation.
+    async def _generate(
+        self,
+        chat: ChatModel,
+        sources: tuple[CitedSource, ...],
+        hits: list[ScoredChunk],
+        lang: str,
+        question: Question,
+        text: str,
+        history: tuple[Turn, ...],
+        country: str | None,
+        tally: _Tally,
+    ) -> AsyncIterator[Drafted | _Generated]:
+        """A model-written answer from the numbered sources: its drafts as it writes, then the
+        answer once checked. Raises `_OutOfScope`, `LLMBadOutput` or `LLMError` instead.
 
         Building the prompt and checking the reply (token counting, language detection, figure
         matching) are CPU work: they run in a worker thread, so that many answers coming back
         at once do not stall the event loop that serves every chat.
         """
-        lang = answer.language
-        prompt = await asyncio.to_thread(self._prompt, answer, text, history, country, question.sector)
-        chat = self._chat
-        assert chat is not None  # _generate runs only with a model
-        completion = await chat.complete(prompt.messages)
-        _count_tokens(answer, completion)
+        prompt = await asyncio.to_thread(self._prompt, sources, hits, lang, text, history, country, question.sector)
+        completion: Completion | None = None
+        async for completion in chat.stream(prompt.messages):
+            yield Drafted(completion.text)
+        if completion is None:
+            raise LLMBadOutput("the model sent nothing")
+        tally.count(completion)
         if completion.text.strip().strip(".").upper() == OUT_OF_SCOPE:  # the model's own judgement
             raise _OutOfScope
+        notices: tuple[Notice, ...] = ()
         checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
         if checked.wrong_language:
-            answer.notices.append("language_retried")
+            notices = (Notice.LANGUAGE_RETRIED,)
             retry = self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang])
             completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)])
-            _count_tokens(answer, completion)
+            tally.count(completion)
             checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
         failed = checked.failure()
         if failed:
             raise LLMBadOutput(f"the model's reply failed the checks: {failed}")
-        answer.text = checked.text
-        answer.mode = "llm"
-        answer.removed_citations = list(checked.removed)
-        answer.flagged_no_citation = not checked.cited
-        answer.ungrounded_numbers = checked.ungrounded_numbers
         shown = checked.cited or {s.number for s, _ in prompt.sent}  # the cited sources; all that were sent if none is cited
-        answer.sources = [s for s in answer.sources if s.number in shown]
-        answer.tokens["prompt_budget"] = prompt.budget
-        answer.tokens["dropped_sources"] = prompt.fitted.dropped_sources
+        answer = Answer(
+            text=checked.text,
+            language=lang,
+            mode=AnswerMode.LLM,
+            sources=tuple(s for s in sources if s.number in shown),
+            notices=notices,
+            ungrounded_numbers=tuple(checked.ungrounded_numbers),
+            removed_citations=checked.removed,
+            flagged_no_citation=not checked.cited,
+        )
+        yield _Generated(answer, prompt.budget, prompt.fitted.dropped_sources)
 
-    def _prompt(self, answer: Answer, text: str, history: tuple[Turn, ...], country: str | None, sector: str | None) -> _Prompt:
+    def _prompt(
+        self,
+        sources: tuple[CitedSource, ...],
+        hits: list[ScoredChunk],
+        lang: str,
+        text: str,
+        history: tuple[Turn, ...],
+        country: str | None,
+        sector: str | None,
+    ) -> _Prompt:
         """The messages for the model: system prompt, the history and the sources that fit the budget."""
-        lang = answer.language
         business = self._prompts.message(FALLBACK_LANG, f"sector_{sector}").lower() if sector else ""  # the prompt is in English
         system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""), business=business)
-        texts = _source_texts(answer)
+        texts = _source_texts(sources, hits)
         budget = self._llm.token_budget(lang)
         frame = self._prompts.render("answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang])  # the question and the template's words
         fitted = self._budget.fit(budget, [system, frame], history, [t for _, t in texts])
-        sent = list(zip(answer.sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
+        sent = list(zip(sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
         kept = [{"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body} for s, body in sent]
         user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang])
         messages: list[tuple[Role, str]] = [("system", system)]
@@ -263,54 +321,52 @@ class Pipeline:
         messages.append(("user", user))
         return _Prompt(messages=messages, sent=sent, fitted=fitted, budget=budget)
 
-    def _answer_offline(self, answer: Answer, question: str, country: str | None) -> None:
+    def _offline(
+        self, question: str, lang: str, sources: tuple[CitedSource, ...], hits: list[ScoredChunk], notices: list[Notice], country: str | None
+    ) -> Answer:
         """The guides' own sentences: the one that answers first, then a few that support it,
         each with its source number, then a line saying how the answer was made (compose.py)."""
-        numbers = {s.original_id: s.number for s in answer.sources}
-        hits = [(numbers[h.chunk.group_id], h) for h in answer.contexts]
-        lang = answer.language
-        composed = compose(question, lang, hits, self._settings.composer, country)
+        numbers = {s.original_id: s.number for s in sources}
+        numbered = [(numbers[h.chunk.group_id], h) for h in hits]
+        composed = compose(question, lang, numbered, self._settings.composer, country)
         quotes = [composed.answer, *composed.points] if composed else []
         lines = [f"{composed.answer.text} [{composed.answer.source_number}]"] if composed else []
         lines += [f"• {q.text} [{q.source_number}]" for q in quotes[1:]]
-        note = next((f"{n}_note" for n in ("model_failed", "model_rejected") if n in answer.notices), "offline_note")
-        lines += ["", self._prompts.message(lang, note)]
-        if "unsupported_language" in answer.notices:
+        failure = next((n for n in (Notice.MODEL_FAILED, Notice.MODEL_REJECTED) if n in notices), None)
+        lines += ["", self._prompts.message(lang, f"{failure.value}_note" if failure else "offline_note")]
+        added = [Notice.OFFLINE]
+        if Notice.UNSUPPORTED_LANGUAGE in notices:
             lines.append(self._prompts.message(FALLBACK_LANG, "unsupported_language_note"))
-        elif lang != FALLBACK_LANG and not any(h.chunk.lang == lang for _, h in hits):
+        elif lang != FALLBACK_LANG and not any(h.chunk.lang == lang for _, h in numbered):
             lines.append(self._prompts.message(lang, "no_translation_note"))
-            answer.notices.append("no_translation")
+            added.insert(0, Notice.NO_TRANSLATION)
         cited = {q.source_number for q in quotes}
-        answer.sources = [s for s in answer.sources if s.number in cited]
-        answer.text = "\n".join(lines).strip()
-        answer.mode = "offline"
-        answer.notices.append("offline")
+        return Answer(
+            text="\n".join(lines).strip(),
+            language=lang,
+            mode=AnswerMode.OFFLINE,
+            sources=tuple(s for s in sources if s.number in cited),
+            notices=(*notices, *added),
+        )
 
-    def _greet(self, answer: Answer, kind: MessageKind, clock: _Clock) -> Answer:
-        """A greeting in kind, or "you're welcome", then what the bot can do. Not saved: a "hi"
-        must not become the topic a follow-up is read against."""
-        lang = answer.language
+    def _greeting(self, lang: str, kind: MessageKind) -> str:
+        """A greeting in kind, or "you're welcome", then what the bot can do."""
         opening = self._prompts.message(lang, "greeting" if kind is MessageKind.GREETING else "you_are_welcome")
-        answer.text = f"{opening}\n\n{self._prompts.message(lang, 'can_do')}"
-        answer.mode = "greeting"
-        answer.timings_ms = clock.done()
-        return answer
+        return f"{opening}\n\n{self._prompts.message(lang, 'can_do')}"
 
-    async def _refuse(self, answer: Answer, reason: str, clock: _Clock, question: Question, *, save: bool = True) -> Answer:
-        lang = answer.language
-        key = {"no_context": "no_context", "empty": "empty", "too_long": "too_long"}.get(reason, f"refusal_{reason}")
-        reason_text = self._prompts.message(lang, key, max_chars=self._settings.max_question_chars)
-        can_do = "" if reason in ("empty", "too_long") else self._prompts.message(lang, "can_do")
-        answer.text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
-        answer.mode, answer.refusal_reason, answer.sources = "refusal", reason, []
-        if save:
-            await self._save(question, answer)
-        answer.timings_ms = clock.done()
-        return answer
+    async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: _Tally) -> Answer:
+        """The polite reply for `reason`, in the owner's language; saved unless it is about the message itself."""
+        reason_text = self._prompts.message(lang, reason.message_key, max_chars=self._settings.max_question_chars)
+        can_do = "" if reason.about_the_message else self._prompts.message(lang, "can_do")
+        text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
+        answer = Answer(text=text, language=lang, mode=AnswerMode.REFUSAL, refusal_reason=reason, notices=tuple(notices))
+        if not reason.about_the_message:
+            answer = replace(answer, turn_id=await self._save(question, answer, trace.standalone_question))
+        return tally.finish(answer, trace)
 
-    async def _save(self, question: Question, answer: Answer) -> None:
-        turn = Turn(question=question.text, answer=answer.text, lang=answer.language, topic_query=answer.standalone_question)
-        answer.turn_id = await self._store.save_turn(question.user_id, turn, answer.mode, answer.sources, answer.refusal_reason)
+    async def _save(self, question: Question, answer: Answer, standalone: str) -> int:
+        turn = Turn(question=question.text, answer=answer.text, lang=answer.language, topic_query=standalone)
+        return await self._store.save_turn(question.user_id, turn, answer.mode, answer.sources, answer.refusal_reason)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -324,6 +380,15 @@ class _Prompt:
     sent: list[tuple[CitedSource, str]]
     fitted: Fitted
     budget: int
+
+
+@dataclass(frozen=True)
+class _Generated:
+    """A model's checked answer, with what its prompt could hold."""
+
+    answer: Answer
+    prompt_budget: int
+    dropped_sources: int
 
 
 @dataclass(frozen=True)
@@ -366,23 +431,32 @@ def _check(reply: str, prompt: _Prompt, lang: str) -> _Checked:
     )
 
 
-class _Clock:
-    """Named timings in milliseconds, plus the total."""
+class _Tally:
+    """The figures of one answer as its steps run: named timings in milliseconds, and the tokens
+    of every model call."""
 
     def __init__(self) -> None:
         self._start = time.perf_counter()
         self._timings: dict[str, float] = {}
+        self._prompt_tokens = 0
+        self._completion_tokens = 0
 
     @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
+    def timed(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         try:
             yield
         finally:
             self._timings[name] = round((time.perf_counter() - start) * 1000, 2)
 
-    def done(self) -> dict[str, float]:
-        return {**self._timings, "total": round((time.perf_counter() - self._start) * 1000, 2)}
+    def count(self, completion: Completion) -> None:
+        self._prompt_tokens += completion.prompt_tokens
+        self._completion_tokens += completion.completion_tokens
+
+    def finish(self, answer: Answer, trace: Trace) -> Answer:
+        """`answer` with its trace, the timings ending now."""
+        timings = {**self._timings, "total": round((time.perf_counter() - self._start) * 1000, 2)}
+        return replace(answer, trace=replace(trace, timings_ms=timings, prompt_tokens=self._prompt_tokens, completion_tokens=self._completion_tokens))
 
 
 def _as_data(text: str) -> str:
@@ -390,7 +464,7 @@ def _as_data(text: str) -> str:
     return _QUESTION_TAG.sub(" ", text)
 
 
-def _number_sources(hits: list[ScoredChunk]) -> list[CitedSource]:
+def _number_sources(hits: list[ScoredChunk]) -> tuple[CitedSource, ...]:
     """One number per document, in rank order; a document and its translation share one."""
     sources: dict[str, CitedSource] = {}
     for hit in hits:
@@ -409,14 +483,14 @@ def _number_sources(hits: list[ScoredChunk]) -> list[CitedSource]:
             date=first.date if first else "",
             publisher=first.publisher if first else "",
         )
-    return list(sources.values())
+    return tuple(sources.values())
 
 
-def _source_texts(answer: Answer) -> list[tuple[int, str]]:
+def _source_texts(sources: tuple[CitedSource, ...], hits: list[ScoredChunk]) -> list[tuple[int, str]]:
     """Each numbered source's retrieved text (its chunks joined, in rank order)."""
-    numbers = {s.original_id: s.number for s in answer.sources}
+    numbers = {s.original_id: s.number for s in sources}
     texts: dict[int, list[str]] = {}
-    for hit in answer.contexts:
+    for hit in hits:
         texts.setdefault(numbers[hit.chunk.group_id], []).append(hit.chunk.text)
     return [(n, "\n\n".join(texts[n])) for n in sorted(texts)]
 
@@ -430,8 +504,3 @@ def _is_figure(number: str) -> bool:
 def _wrong_language(reply: str, lang: str) -> bool:
     found: Detection = detect(reply)
     return found.lang != lang and found.confidence >= 0.8
-
-
-def _count_tokens(answer: Answer, completion: Completion) -> None:
-    answer.tokens["prompt_tokens"] = answer.tokens.get("prompt_tokens", 0) + completion.prompt_tokens
-    answer.tokens["completion_tokens"] = answer.tokens.get("completion_tokens", 0) + completion.completion_tokens

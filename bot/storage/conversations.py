@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.domain import CitedSource, Turn
+from bot.domain import AnswerMode, CitedSource, RefusalReason, Turn
 
 _PURGE_EVERY_S = 24 * 3600
 
@@ -21,7 +22,9 @@ class ConversationStore:
         self._retention_days = retention_days
         self._last_purge = 0.0
 
-    async def save_turn(self, user_id: str, turn: Turn, mode: str, sources: list[CitedSource], refusal_reason: str | None = None) -> int:
+    async def save_turn(
+        self, user_id: str, turn: Turn, mode: AnswerMode, sources: Sequence[CitedSource], refusal_reason: RefusalReason | None = None
+    ) -> int:
         """Store one exchange with the sources it cited; return its id (feedback refers to it)."""
         if time.monotonic() - self._last_purge > _PURGE_EVERY_S:
             await self.purge()

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 
-from bot.domain import Question
+from bot.domain import AnswerMode, Question
 from bot.errors import LLMError
 from bot.language import normalise_code
 from bot.tg import keyboards
@@ -142,7 +142,7 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
     note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
     prompts = services.prompts
     parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
-    markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode != "refusal" else None
+    markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode is not AnswerMode.REFUSAL else None
     await send_parts(message, parts, markup=markup)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain import ALL_ASEAN, Answer, CitedSource
@@ -41,12 +42,12 @@ def render_answer(answer: Answer, sources_heading: str, applies_to: str, limit: 
     return _pack(blocks, limit)
 
 
-def render_sources(sources: list[CitedSource], heading: str, applies_to: str, limit: int = TELEGRAM_LIMIT) -> list[Part]:
+def render_sources(sources: Sequence[CitedSource], heading: str, applies_to: str, limit: int = TELEGRAM_LIMIT) -> list[Part]:
     """/sources: the numbered sources again, each followed by a short snippet of what it says."""
     return _pack(_source_blocks(sources, heading, applies_to, with_snippets=True), limit)
 
 
-def _source_blocks(sources: list[CitedSource], heading: str, applies_to: str, *, with_snippets: bool = False) -> list[_Block]:
+def _source_blocks(sources: Sequence[CitedSource], heading: str, applies_to: str, *, with_snippets: bool = False) -> list[_Block]:
     """The heading, then one block per source: number, linked title, where it applies, its date."""
     blocks = [_Block(f"<b>{html.escape(heading)}</b>", heading)]
     for source in sources:

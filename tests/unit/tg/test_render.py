@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain import Answer, CitedSource
+from bot.domain import Answer, AnswerMode, CitedSource
 from bot.tg.render import SNIPPET_CHARS, TELEGRAM_LIMIT, render_answer, render_sources, render_text
 
 SOURCE = CitedSource(
@@ -14,7 +14,7 @@ SOURCE = CitedSource(
 
 
 def _answer(text: str, *sources: CitedSource) -> Answer:
-    return Answer(text=text, language="en", mode="offline", sources=list(sources))
+    return Answer(text=text, language="en", mode=AnswerMode.OFFLINE, sources=tuple(sources))
 
 
 def test_text_and_titles_are_escaped_and_sources_linked() -> None:
