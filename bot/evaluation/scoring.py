@@ -1,18 +1,23 @@
 """One answered case → one result row: every metric, and a reason for every failure.
 
-The row is plain JSON (a line of results.jsonl) so that reports, `compare` and the gate
+Each family of metrics (retrieval, reply kind, citations, content, language, figures, chrF)
+is one small function from the case and its answer to the family's values and, when one is
+below its best, the reason; `score` only puts the row together. The row is plain JSON (a line of results.jsonl) so that reports, `compare` and the gate
 work the same on a run that just finished and on one read back from disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.config import LLMSettings
+from bot.domain import Answer
 from bot.evaluation import metrics
 from bot.evaluation.runner import CaseRun
+from bot.evaluation.suite import Case
 
 Result = dict[str, Any]
 
@@ -35,7 +40,6 @@ class ScoringContext:
 def score(run: CaseRun, context: ScoringContext) -> Result:
     """The result row of one case run."""
     case, answer = run.case, run.answer
-    k = K
     row: Result = {
         "id": case.id,
         "suite": case.suite,
@@ -67,8 +71,6 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
     if answer is None:
         row["failures"] = [run.error or "no answer"]
         return row
-    retrieved = list(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
-    numbered = {s.number: s.original_id for s in answer.sources}
     prompt_tokens = answer.tokens.get("prompt_tokens", 0)
     completion_tokens = answer.tokens.get("completion_tokens", 0)
     row |= {
@@ -76,56 +78,90 @@ def score(run: CaseRun, context: ScoringContext) -> Result:
         "mode": answer.mode,
         "refusal_reason": answer.refusal_reason,
         "sources": [{"number": s.number, "id": s.id, "original_id": s.original_id, "title": s.title, "url": s.url} for s in answer.sources],
-        "retrieved_ids": retrieved,
+        "retrieved_ids": _retrieved(answer),
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "cost_usd": metrics.cost_usd(prompt_tokens, completion_tokens, context.llm.price_per_1k_prompt_usd, context.llm.price_per_1k_completion_usd),
     }
     values: dict[str, float | None] = {}
     failures: list[str] = []  # one reason for every metric below its best
-
-    retrieval = metrics.retrieval_scores(retrieved, case.expected_sources, k=k)
-    values |= {f"hit@{k}": None, f"recall@{k}": None, "mrr": None, f"ndcg@{k}": None}
-    if retrieval is not None:
-        values |= {f"hit@{k}": float(retrieval.hit), f"recall@{k}": retrieval.recall, "mrr": retrieval.mrr, f"ndcg@{k}": retrieval.ndcg}
-        if retrieval.reason:
-            failures.append(f"retrieval: {retrieval.reason}")
-
-    values["refusal_accuracy"] = float(metrics.refusal_correct(case.expect, answer.mode))
-    if not values["refusal_accuracy"]:
-        failures.append(f"expected {'an' if case.expect == 'answer' else 'a'} {case.expect}, got {answer.mode} ({answer.refusal_reason or 'answered'})")
-
-    # The pipeline strips citations that name no source before the user sees them; the
-    # model still made them up, so they count here.
-    cited = metrics.cited_numbers(answer.text) + list(answer.removed_citations)
-    citations = metrics.citation_scores(cited, numbered, len(retrieved), case.expected_sources)
-    values["citation_validity"] = float(citations.valid)
-    values["citation_precision"] = citations.precision
-    values["citation_recall"] = citations.recall
-    if not citations.valid:
-        failures.append(f"citations: {citations.reason}")
-
-    included = metrics.includes(answer.text, case.must_include, case.must_not_include)
-    values["must_include"] = float(included.include_ok) if case.must_include else None
-    values["must_not_include"] = float(included.exclude_ok) if case.must_not_include else None
-    if included.reason:
-        failures.append(f"text: {included.reason}")
-
-    language = metrics.language_match(answer.text, case.lang)
-    values["language_match"] = float(language.ok)
-    if not language.ok:
-        failures.append(f"language: {language.reason}")
-
-    grounding = metrics.numeric_grounding(answer.text, [hit.chunk.section_text or hit.chunk.text for hit in answer.contexts])  # offline answers quote whole sections
-    values["numeric_grounding"] = grounding.score
-    if grounding.reason:
-        failures.append(f"figures: {grounding.reason}")
-
-    values["chrf"] = metrics.chrf(answer.text, case.reference) if case.reference and metrics.reply_kind(answer.mode) == "answer" else None
+    for family in _FAMILIES:
+        scored = family(case, answer)
+        values |= scored.values
+        if scored.failure:
+            failures.append(scored.failure)
     row["metrics"] = values
     row["failures"] = failures
     row["passed"] = run.error is None and all(values.get(name) in (None, 1.0) for name in PASS_METRICS)
     return row
+
+
+@dataclass(frozen=True)
+class _Family:
+    """The values of one family of metrics and, when one is below its best, why."""
+
+    values: Mapping[str, float | None]
+    failure: str = ""
+
+
+def _retrieved(answer: Answer) -> list[str]:
+    """The documents the answer was built from, each once, in rank order."""
+    return list(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
+
+
+def _retrieval(case: Case, answer: Answer) -> _Family:
+    scores = metrics.retrieval_scores(_retrieved(answer), case.expected_sources, k=K)
+    if scores is None:  # nothing expected: a refusal or a greeting
+        return _Family({f"hit@{K}": None, f"recall@{K}": None, "mrr": None, f"ndcg@{K}": None})
+    values = {f"hit@{K}": float(scores.hit), f"recall@{K}": scores.recall, "mrr": scores.mrr, f"ndcg@{K}": scores.ndcg}
+    return _Family(values, f"retrieval: {scores.reason}" if scores.reason else "")
+
+
+def _reply_kind(case: Case, answer: Answer) -> _Family:
+    if metrics.refusal_correct(case.expect, answer.mode):
+        return _Family({"refusal_accuracy": 1.0})
+    article = "an" if case.expect == "answer" else "a"
+    return _Family({"refusal_accuracy": 0.0}, f"expected {article} {case.expect}, got {answer.mode} ({answer.refusal_reason or 'answered'})")
+
+
+def _citations(case: Case, answer: Answer) -> _Family:
+    # The pipeline strips citations that name no source before the user sees them; the
+    # model still made them up, so they count here.
+    cited = metrics.cited_numbers(answer.text) + list(answer.removed_citations)
+    numbered = {s.number: s.original_id for s in answer.sources}
+    scores = metrics.citation_scores(cited, numbered, len(_retrieved(answer)), case.expected_sources)
+    values = {"citation_validity": float(scores.valid), "citation_precision": scores.precision, "citation_recall": scores.recall}
+    return _Family(values, "" if scores.valid else f"citations: {scores.reason}")
+
+
+def _content(case: Case, answer: Answer) -> _Family:
+    included = metrics.includes(answer.text, case.must_include, case.must_not_include)
+    values = {
+        "must_include": float(included.include_ok) if case.must_include else None,
+        "must_not_include": float(included.exclude_ok) if case.must_not_include else None,
+    }
+    return _Family(values, f"text: {included.reason}" if included.reason else "")
+
+
+def _language(case: Case, answer: Answer) -> _Family:
+    language = metrics.language_match(answer.text, case.lang)
+    return _Family({"language_match": float(language.ok)}, "" if language.ok else f"language: {language.reason}")
+
+
+def _figures(case: Case, answer: Answer) -> _Family:
+    contexts = [hit.chunk.section_text or hit.chunk.text for hit in answer.contexts]  # offline answers quote whole sections
+    grounding = metrics.numeric_grounding(answer.text, contexts)
+    return _Family({"numeric_grounding": grounding.score}, f"figures: {grounding.reason}" if grounding.reason else "")
+
+
+def _chrf(case: Case, answer: Answer) -> _Family:
+    if not case.reference or metrics.reply_kind(answer.mode) != "answer":
+        return _Family({"chrf": None})
+    return _Family({"chrf": metrics.chrf(answer.text, case.reference)})
+
+
+# In the order of the row's metrics and of its failure reasons.
+_FAMILIES: tuple[Callable[[Case, Answer], _Family], ...] = (_retrieval, _reply_kind, _citations, _content, _language, _figures, _chrf)
 
 
 def topic_of(expected_sources: tuple[str, ...], expect: str, topics: dict[str, str]) -> str:
