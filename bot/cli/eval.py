@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -19,12 +19,11 @@ from bot.config import Settings
 from bot.errors import GreenbotError
 from bot.evaluation.compare import compare, format_comparison
 from bot.evaluation.feedback_cases import draft_cases
-from bot.evaluation.gates import BASELINE_FILE, EXIT_INFRASTRUCTURE, GATES_FILE, GateVerdict, check, load_gates
+from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
 from bot.evaluation.harness import Selection, evaluate, select_cases
+from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
 from bot.evaluation.runs import read_rows, write_baseline, write_run
-from bot.evaluation.scoring import Result
 from bot.evaluation.suite import load_suites, suite_files
-from bot.evaluation.summary import Summary
 from bot.knowledge import load_folder
 from bot.retrieval import open_retriever
 
@@ -55,9 +54,8 @@ def run(
     settings = settings_of(ctx)
     selection = Selection(tuple(suites or ()), tuple(lang), tuple(tag), tuple(case))
     summary, _ = _run_and_gate(settings, selection, repeat=repeat, judge=judge, out=out, baseline=baseline, gates=gates)
-    verdict = summary.get("gate")
-    if verdict:
-        raise typer.Exit(verdict["exit_code"])
+    if summary.gate:
+        raise typer.Exit(summary.gate.exit_code)
 
 
 @eval_app.command("gate")
@@ -72,11 +70,14 @@ def gate(
     """Run the suites and check them against the baseline and the gates (the CI check)."""
     settings = settings_of(ctx)
     try:
-        summary, _ = _run_and_gate(settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
+        summary, _ = _run_and_gate(
+            settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates
+        )
     except GreenbotError as exc:  # nothing was measured: not a quality verdict
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INFRASTRUCTURE) from exc
-    raise typer.Exit(summary["gate"]["exit_code"])
+    assert summary.gate is not None  # gated: a baseline was given
+    raise typer.Exit(summary.gate.exit_code)
 
 
 @eval_app.command("bless")
@@ -89,15 +90,17 @@ def bless(
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
     settings = settings_of(ctx)
     target = baseline or settings.paths.eval_dir / BASELINE_FILE
+    provenance: Provenance
+    rows: Sequence[BaselineRow]
     if from_run is not None:
-        summary, rows = read_rows(from_run)
+        provenance, rows = read_rows(from_run)
     else:
-        summary, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
-    if any(row["error"] for row in rows):
+        provenance, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
+    if any(row.error for row in rows):
         typer.echo("error: the run has infrastructure errors; fix them before blessing it", err=True)
         raise typer.Exit(EXIT_INFRASTRUCTURE)
-    write_baseline(target, summary, rows)
-    typer.echo(f"wrote {target}: {len({row['id'] for row in rows})} cases (commit {summary.get('git_commit')}); commit it with the change it measures")
+    write_baseline(target, provenance, rows)
+    typer.echo(f"wrote {target}: {len({row.id for row in rows})} cases (commit {provenance.git_commit}); commit it with the change it measures")
 
 
 @eval_app.command("compare")
@@ -109,7 +112,7 @@ def compare_runs(
     """Metric deltas between two runs, and the cases that flipped (improved, regressed, new, removed)."""
     (_, rows_a), (_, rows_b) = read_rows(a), read_rows(b)
     result = compare(rows_a, rows_b)
-    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else format_comparison(result))
+    typer.echo(result.model_dump_json(indent=2) if as_json else format_comparison(result))
 
 
 @eval_app.command("check")
@@ -139,7 +142,7 @@ def from_feedback(
 
 def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
-) -> tuple[Summary, list[Result]]:
+) -> tuple[RunSummary, list[ResultRow]]:
     """Run the selected cases, gate them when a baseline is given, write the run folder, print the verdict."""
     cases, topics, warnings = select_cases(settings, selection)
     for warning in warnings:
@@ -151,14 +154,14 @@ def _run_and_gate(
     summary, rows = asyncio.run(evaluate(settings, retriever, cases, topics, repeat=repeat, judge=judge))
     verdict: GateVerdict | None = None
     if baseline is not None:
-        verdict = check(rows, summary["settings_hash"], read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))
-        summary["gate"] = verdict.as_dict()
+        verdict = check(rows, summary.settings_hash, read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))
+        summary = summary.model_copy(update={"gate": verdict})
     folder = out or settings.paths.eval_dir / "runs" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     write_run(folder, summary, rows)
-    counts = summary["counts"]
+    counts = summary.counts
     typer.echo(
-        f"{counts['cases']} cases ({summary['mode']}): {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['errors']} errors, {counts['quarantined']} quarantined; report: {folder / 'report.html'}"
+        f"{counts.cases} cases ({summary.mode}): {counts.passed} passed, {counts.failed} failed, "
+        f"{counts.errors} errors, {counts.quarantined} quarantined; report: {folder / 'report.html'}"
     )
     if verdict is not None:
         _print_verdict(verdict)

@@ -3,44 +3,44 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
+from pydantic import BaseModel, ConfigDict
+
+from bot.evaluation.records import BaselineRow
 from bot.evaluation.reports import format_metric
-from bot.evaluation.scoring import Result
 from bot.evaluation.summary import counted, metric_means
 
 
-@dataclass(frozen=True)
-class Comparison:
+class MetricDelta(BaseModel):
+    """A metric in run A and in run B (None where it does not apply)."""
+
+    model_config = ConfigDict(frozen=True)
+    a: float | None
+    b: float | None
+
+
+class Comparison(BaseModel):
     """Metric deltas (overall and per language) and the cases that changed between A and B."""
 
-    deltas: dict[str, dict[str, tuple[float | None, float | None]]]  # scope → metric → (A, B)
+    model_config = ConfigDict(frozen=True)
+    deltas: dict[str, dict[str, MetricDelta]]  # scope → metric → figures
     improved: list[str]  # failed in A, passed in B
     regressed: list[str]  # passed in A, failed in B
     new: list[str]  # only in B
     removed: list[str]  # only in A
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "deltas": {scope: {m: {"a": a, "b": b} for m, (a, b) in metrics.items()} for scope, metrics in self.deltas.items()},
-            "improved": self.improved,
-            "regressed": self.regressed,
-            "new": self.new,
-            "removed": self.removed,
-        }
 
-
-def compare(a: list[Result], b: list[Result]) -> Comparison:
+def compare(a: Sequence[BaselineRow], b: Sequence[BaselineRow]) -> Comparison:
     """A case passes when every repeat of it passed; figures count the rows each run counts."""
     passed_a, passed_b = _case_passes(a), _case_passes(b)
     scopes = {"overall": (counted(a), counted(b))}
-    for lang in sorted({row["lang"] for row in a + b}):
-        scopes[lang] = ([r for r in counted(a) if r["lang"] == lang], [r for r in counted(b) if r["lang"] == lang])
-    deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    for lang in sorted({row.lang for row in [*a, *b]}):
+        scopes[lang] = ([r for r in counted(a) if r.lang == lang], [r for r in counted(b) if r.lang == lang])
+    deltas: dict[str, dict[str, MetricDelta]] = {}
     for scope, (rows_a, rows_b) in scopes.items():
         means_a, means_b = metric_means(rows_a), metric_means(rows_b)
-        deltas[scope] = {m: (means_a.get(m), means_b.get(m)) for m in sorted(means_a.keys() | means_b.keys())}
+        deltas[scope] = {m: MetricDelta(a=means_a.get(m), b=means_b.get(m)) for m in sorted(means_a.keys() | means_b.keys())}
     both = passed_a.keys() & passed_b.keys()
     return Comparison(
         deltas=deltas,
@@ -55,7 +55,7 @@ def format_comparison(result: Comparison, metrics: list[str] | None = None) -> s
     """Plain text for the terminal: changed figures first, then the flipped cases."""
     lines: list[str] = []
     for scope, figures in result.deltas.items():
-        changed = [(m, a, b) for m, (a, b) in figures.items() if (metrics is None or m in metrics) and a != b]
+        changed = [(m, d.a, d.b) for m, d in figures.items() if (metrics is None or m in metrics) and d.a != d.b]
         if not changed:
             continue
         lines.append(f"{scope}:")
@@ -69,9 +69,8 @@ def format_comparison(result: Comparison, metrics: list[str] | None = None) -> s
     return "\n".join(lines)
 
 
-def _case_passes(rows: list[Result]) -> dict[str, bool]:
+def _case_passes(rows: Sequence[BaselineRow]) -> dict[str, bool]:
     runs: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
-        runs[row["id"]].append(bool(row["passed"]) and row["error"] is None)
+        runs[row.id].append(row.passed and row.error is None)
     return {case: all(results) for case, results in runs.items()}
-

@@ -2,8 +2,9 @@
 
 Each family of metrics (retrieval, reply kind, citations, content, language, figures, chrF)
 is one small function from the case and its answer to the family's values and, when one is
-below its best, the reason; `score` only puts the row together. The row is plain JSON (a line of results.jsonl) so that reports, `compare` and the gate
-work the same on a run that just finished and on one read back from disk.
+below its best, the reason; `score` only puts the row together. The row is a `ResultRow` (a
+line of results.jsonl), so that reports, `compare` and the gate work the same on a run that
+just finished and on one read back from disk.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from typing import Any
 from bot.config import LLMSettings
 from bot.domain import Answer
 from bot.evaluation import metrics
+from bot.evaluation.records import ResultRow, SourceRow
 from bot.evaluation.runner import CaseRun
-from bot.evaluation.suite import Case
-
-Result = dict[str, Any]
+from bot.evaluation.suite import Case, Expect
 
 # Cut-off of hit@k, recall@k and nDCG@k: the sources an answer can show. Fixed, so that metric
 # names (hit@5) stay the same in every baseline, gate and report.
@@ -37,63 +37,58 @@ class ScoringContext:
     llm: LLMSettings
 
 
-def score(run: CaseRun, context: ScoringContext) -> Result:
+def score(run: CaseRun, context: ScoringContext) -> ResultRow:
     """The result row of one case run."""
-    case, answer = run.case, run.answer
-    row: Result = {
-        "id": case.id,
-        "suite": case.suite,
-        "group": case.group,
-        "lang": case.lang,
-        "topic": topic_of(case.expected_sources, case.expect, context.topics),
-        "tags": list(case.tags),
-        "severity": case.severity,
-        "expect": case.expect,
-        "quarantined": case.quarantined(context.today),
-        "case_hash": case.content_hash,
-        "repeat": run.repeat,
-        "question": case.question,
-        "expected_sources": list(case.expected_sources),
-        "answer": "",
-        "mode": None,
-        "refusal_reason": None,
-        "sources": [],
-        "retrieved_ids": [],
-        "metrics": {},
-        "failures": [],
-        "passed": False,
-        "error": run.error,
-        "latency_ms": round(run.seconds * 1000, 1),
-        "prompt_tokens": 0,
-        "completion_tokens": 0,
-        "cost_usd": 0.0,
-    }
+    answer = run.answer
     if answer is None:
-        row["failures"] = [run.error or "no answer"]
-        return row
-    prompt_tokens = answer.tokens.get("prompt_tokens", 0)
-    completion_tokens = answer.tokens.get("completion_tokens", 0)
-    row |= {
-        "answer": answer.text,
-        "mode": answer.mode,
-        "refusal_reason": answer.refusal_reason,
-        "sources": [{"number": s.number, "id": s.id, "original_id": s.original_id, "title": s.title, "url": s.url} for s in answer.sources],
-        "retrieved_ids": _retrieved(answer),
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "cost_usd": metrics.cost_usd(prompt_tokens, completion_tokens, context.llm.price_per_1k_prompt_usd, context.llm.price_per_1k_completion_usd),
-    }
+        return _row(run, context, metrics={}, failures=(run.error or "no answer",), passed=False)
     values: dict[str, float | None] = {}
     failures: list[str] = []  # one reason for every metric below its best
     for family in _FAMILIES:
-        scored = family(case, answer)
+        scored = family(run.case, answer)
         values |= scored.values
         if scored.failure:
             failures.append(scored.failure)
-    row["metrics"] = values
-    row["failures"] = failures
-    row["passed"] = run.error is None and all(values.get(name) in (None, 1.0) for name in PASS_METRICS)
-    return row
+    prompt_tokens = answer.tokens.get("prompt_tokens", 0)
+    completion_tokens = answer.tokens.get("completion_tokens", 0)
+    return _row(
+        run,
+        context,
+        answer=answer.text,
+        mode=answer.mode,
+        refusal_reason=answer.refusal_reason,
+        sources=tuple(SourceRow(number=s.number, id=s.id, original_id=s.original_id, title=s.title, url=s.url) for s in answer.sources),
+        retrieved_ids=_retrieved(answer),
+        metrics=values,
+        failures=tuple(failures),
+        passed=run.error is None and all(values.get(name) in (None, 1.0) for name in PASS_METRICS),
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        cost_usd=metrics.cost_usd(prompt_tokens, completion_tokens, context.llm.price_per_1k_prompt_usd, context.llm.price_per_1k_completion_usd),
+    )
+
+
+def _row(run: CaseRun, context: ScoringContext, **outcome: Any) -> ResultRow:
+    """A result row: what the case is and how long it took, with `outcome` (the answer and its scores)."""
+    case = run.case
+    return ResultRow(
+        id=case.id,
+        suite=case.suite,
+        group=case.group,
+        lang=case.lang,
+        topic=topic_of(case.expected_sources, case.expect, context.topics),
+        tags=case.tags,
+        severity=case.severity,
+        expect=case.expect,
+        quarantined=case.quarantined(context.today),
+        case_hash=case.content_hash,
+        repeat=run.repeat,
+        question=case.question,
+        expected_sources=case.expected_sources,
+        error=run.error,
+        latency_ms=round(run.seconds * 1000, 1),
+        **outcome,
+    )
 
 
 @dataclass(frozen=True)
@@ -104,9 +99,9 @@ class _Family:
     failure: str = ""
 
 
-def _retrieved(answer: Answer) -> list[str]:
+def _retrieved(answer: Answer) -> tuple[str, ...]:
     """The documents the answer was built from, each once, in rank order."""
-    return list(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
+    return tuple(dict.fromkeys(hit.chunk.group_id for hit in answer.contexts))
 
 
 def _retrieval(case: Case, answer: Answer) -> _Family:
@@ -120,7 +115,7 @@ def _retrieval(case: Case, answer: Answer) -> _Family:
 def _reply_kind(case: Case, answer: Answer) -> _Family:
     if metrics.refusal_correct(case.expect, answer.mode):
         return _Family({"refusal_accuracy": 1.0})
-    article = "an" if case.expect == "answer" else "a"
+    article = "an" if case.expect == Expect.ANSWER else "a"
     return _Family({"refusal_accuracy": 0.0}, f"expected {article} {case.expect}, got {answer.mode} ({answer.refusal_reason or 'answered'})")
 
 
@@ -155,7 +150,7 @@ def _figures(case: Case, answer: Answer) -> _Family:
 
 
 def _chrf(case: Case, answer: Answer) -> _Family:
-    if not case.reference or metrics.reply_kind(answer.mode) != "answer":
+    if not case.reference or metrics.reply_kind(answer.mode) != Expect.ANSWER:
         return _Family({"chrf": None})
     return _Family({"chrf": metrics.chrf(answer.text, case.reference)})
 
@@ -164,8 +159,8 @@ def _chrf(case: Case, answer: Answer) -> _Family:
 _FAMILIES: tuple[Callable[[Case, Answer], _Family], ...] = (_retrieval, _reply_kind, _citations, _content, _language, _figures, _chrf)
 
 
-def topic_of(expected_sources: tuple[str, ...], expect: str, topics: dict[str, str]) -> str:
+def topic_of(expected_sources: tuple[str, ...], expect: Expect, topics: dict[str, str]) -> str:
     """A case's topic is its first expected document's; refusals and greetings form their own."""
-    if expect != "answer":
-        return expect
+    if expect != Expect.ANSWER:
+        return expect.value
     return next((topics[s] for s in expected_sources if s in topics), "other")

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from bot.evaluation.records import ResultRow, RunSummary
 from bot.evaluation.reports import format_metric, html_report, junit_xml, markdown_summary, write_reports
 
 SOURCE_URL = "https://example.org/led?a=1&b=2"
@@ -25,7 +26,7 @@ def _metrics(**values: float | None) -> dict[str, float | None]:
     return base | values
 
 
-def _result(case_id: str, lang: str, **fields: Any) -> dict[str, Any]:
+def _result(case_id: str, lang: str, **fields: Any) -> ResultRow:
     result = {
         "id": case_id,
         "suite": "core",
@@ -52,8 +53,9 @@ def _result(case_id: str, lang: str, **fields: Any) -> dict[str, Any]:
         "prompt_tokens": 0,
         "completion_tokens": 0,
         "cost_usd": 0.0,
+        "case_hash": f"hash-{case_id}",
     }
-    return result | fields
+    return ResultRow.model_validate(result | fields)
 
 
 RESULTS = [
@@ -74,30 +76,40 @@ RESULTS = [
 
 
 def _group(cases: int, passed: int, **values: float | None) -> dict[str, Any]:
-    return {"cases": cases, "passed": passed, "metrics": _metrics(**values)}
+    """A group's figures: means only of the metrics that apply (None leaves one out)."""
+    return {"cases": cases, "passed": passed, "metrics": {name: value for name, value in _metrics(**values).items() if value is not None}}
 
 
-SUMMARY: dict[str, Any] = {
-    "created": "2026-11-23T10:00:00Z",
-    "git_commit": "abc1234",
-    "suite_hash": "s1",
-    "settings_hash": "s2",
-    "prompts_hash": "s3",
-    "mode": "offline",
-    "model": None,
-    "suites": ["core"],
-    "judge": False,
-    "counts": {"cases": 4, "passed": 1, "failed": 1, "errors": 1, "quarantined": 1, "critical_failed": 1},
-    "overall": {"hit@5": 0.934, "must_include": 0.5, "chrf": 41.2, "faithfulness": None},
-    "by_language": {"en": _group(1, 1), "th": _group(1, 0, must_include=0.0), "km": _group(1, 0, **{"hit@5": None}), "my": _group(1, 0, language_match=0.0)},
-    "by_topic": {"energy-efficiency": _group(4, 1)},
-    "by_tag": {"informal": _group(4, 1)},
-    "critical_failures": ["led-savings-th"],
-    "latency_ms": {"p50": 500.0, "p95": 500.0},
-    "tokens": {"prompt": 0, "completion": 0},
-    "cost_usd": 0.0,
-    "gate": {"passed": False, "breaches": ["language_match (th): 0.80 < floor 0.90"], "rebaseline": None},
-}
+SUMMARY = RunSummary.model_validate(
+    {
+        "created": "2026-11-23T10:00:00Z",
+        "git_commit": "abc1234",
+        "suite_hash": "s1",
+        "settings_hash": "s2",
+        "prompts_hash": "s3",
+        "knowledge_hash": "s4",
+        "mode": "offline",
+        "model": None,
+        "suites": ["core"],
+        "judge": False,
+        "counts": {"cases": 4, "runs": 4, "passed": 1, "failed": 1, "errors": 1, "quarantined": 1, "critical_failed": 1},
+        "overall": {"hit@5": 0.934, "must_include": 0.5, "chrf": 41.2},
+        "by_language": {
+            "en": _group(1, 1),
+            "th": _group(1, 0, must_include=0.0),
+            "km": _group(1, 0, **{"hit@5": None}),
+            "my": _group(1, 0, language_match=0.0),
+        },
+        "by_topic": {"energy-efficiency": _group(4, 1)},
+        "by_tag": {"informal": _group(4, 1)},
+        "critical_failures": ["led-savings-th"],
+        "flaky": [],
+        "latency_ms": {"p50": 500.0, "p95": 500.0},
+        "tokens": {"prompt": 0, "completion": 0},
+        "cost_usd": 0.0,
+        "gate": {"breaches": ["language_match (th): 0.80 < floor 0.90"], "errors": [], "rebaseline": None},
+    }
+)
 
 
 def test_metrics_are_percentages_chrf_a_number_and_null_a_dash() -> None:
