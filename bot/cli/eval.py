@@ -22,6 +22,7 @@ from bot.evaluation.feedback_cases import draft_cases
 from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
 from bot.evaluation.harness import Selection, evaluate, select_cases
 from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
+from bot.evaluation.reports import terminal_summary
 from bot.evaluation.runs import read_rows, write_baseline, write_run
 from bot.evaluation.suite import load_suites, suite_files
 from bot.knowledge import load_folder
@@ -143,7 +144,7 @@ def from_feedback(
 def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
 ) -> tuple[RunSummary, list[ResultRow]]:
-    """Run the selected cases, gate them when a baseline is given, write the run folder, print the verdict."""
+    """Run the selected cases, gate them when a baseline is given, write the run folder, print the figures per language and the verdict."""
     cases, topics, warnings = select_cases(settings, selection)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -159,6 +160,7 @@ def _run_and_gate(
     folder = out or settings.paths.eval_dir / "runs" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     write_run(folder, summary, rows)
     counts = summary.counts
+    typer.echo(terminal_summary(summary))
     typer.echo(
         f"{counts.cases} cases ({summary.mode}): {counts.passed} passed, {counts.failed} failed, "
         f"{counts.errors} errors, {counts.quarantined} quarantined; report: {folder / 'report.html'}"

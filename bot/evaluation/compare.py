@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from bot.evaluation.records import BaselineRow
-from bot.evaluation.reports import format_metric
 from bot.evaluation.summary import counted, metric_means
+from bot.evaluation.tables import format_metric
 
 
 class MetricDelta(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,27 +20,17 @@ import jinja2
 
 from bot.evaluation.records import GateVerdict, GroupFigures, Outcome, ResultRow, RunSummary
 from bot.evaluation.suite import Severity
+from bot.evaluation.tables import Cell, Table, format_metric, group_table, overall_table, text_table
 
-__all__ = ["format_metric", "html_report", "junit_xml", "markdown_summary", "write_reports"]
+__all__ = ["html_report", "junit_xml", "markdown_summary", "terminal_summary", "write_reports"]
 
-MAIN_METRICS = ("hit@5", "mrr", "must_include", "language_match", "refusal_accuracy", "numeric_grounding", "citation_validity", "chrf")
 CHART_METRICS = ("hit@5", "must_include", "language_match")
-_UNSCALED = frozenset({"chrf"})
-"""Metrics reported on their own scale (chrF is 0..100) rather than as a fraction."""
 _RUN_PROPERTIES = ("git_commit", "mode", "model", "suite_hash", "settings_hash", "prompts_hash", "knowledge_hash")
 """What identifies the run in CI; whichever of them the summary has become testsuite properties."""
 _MARKDOWN_SPECIAL = re.compile(r"[\\<&|]")
 """What Markdown would read as a tag, an entity or a column break; backslash-escaped in table cells."""
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry at all, not even escaped (control characters, lone surrogates)."""
-
-
-@dataclass(frozen=True)
-class _Table:
-    """A table with its cells already formatted, so Markdown and HTML show the same numbers."""
-
-    header: list[str]
-    rows: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -87,13 +78,6 @@ def write_reports(out_dir: Path, summary: RunSummary, results: Sequence[ResultRo
     return paths
 
 
-def format_metric(name: str, value: float | None) -> str:
-    """A metric as people read it: "93.4%" for fractions, "41.2" for chrF, "–" when not applicable."""
-    if value is None:
-        return "–"
-    return f"{value:.1f}" if name in _UNSCALED else f"{value * 100:.1f}%"
-
-
 # Markdown
 
 
@@ -102,8 +86,8 @@ def markdown_summary(summary: RunSummary, results: Sequence[ResultRow]) -> str:
     outcomes = _outcomes(results)
     parts = [
         f"# Evaluation {summary.git_commit} · {summary.mode}\n\n{_headline(summary)}\n\n{_usage(summary)}",
-        f"## Overall\n\n{_markdown_table(_overall_table(summary))}",
-        f"## By language\n\n{_markdown_table(_group_table('language', summary.by_language))}",
+        f"## Overall\n\n{_markdown_table(overall_table(summary))}",
+        f"## By language\n\n{_markdown_table(group_table('language', summary.by_language))}",
     ]
     if summary.gate:
         parts.append(_markdown_gate(summary.gate))
@@ -113,9 +97,10 @@ def markdown_summary(summary: RunSummary, results: Sequence[ResultRow]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _markdown_table(table: _Table) -> str:
+def _markdown_table(table: Table) -> str:
+    """A Markdown table; the worst figure of each column in bold."""
     lines = [_markdown_row(table.header), _markdown_row(["---"] * len(table.header))]
-    lines += [_markdown_row(row) for row in table.rows]
+    lines += [_markdown_row(f"**{cell.text}**" if cell.worst else cell.text for cell in row) for row in table.rows]
     return "\n".join(lines)
 
 
@@ -139,7 +124,7 @@ def _markdown_gate(gate: GateVerdict) -> str:
 def _markdown_cases(title: str, cases: list[ResultRow], reason: Callable[[ResultRow], str]) -> str:
     if not cases:
         return f"## {title}: none"
-    table = _Table(["case", "lang", "why"], [[_case_name(case), case.lang, reason(case)] for case in cases])
+    table = Table(["case", "lang", "why"], [[Cell(_case_name(case)), Cell(case.lang), Cell(reason(case))] for case in cases])
     return f"## {title} ({len(cases)})\n\n{_markdown_table(table)}"
 
 
@@ -185,15 +170,12 @@ def _usage(summary: RunSummary) -> str:
     )
 
 
-def _overall_table(summary: RunSummary) -> _Table:
-    return _Table(["metric", "value"], [[name, format_metric(name, value)] for name, value in summary.overall.items()])
+# The terminal
 
 
-def _group_table(label: str, groups: Mapping[str, GroupFigures]) -> _Table:
-    """One row per group (language, topic or tag); a main metric gets a column when some group has a value."""
-    columns = [m for m in MAIN_METRICS if any(group.metrics.get(m) is not None for group in groups.values())]
-    rows = [[key, str(group.cases), str(group.passed), *(format_metric(m, group.metrics.get(m)) for m in columns)] for key, group in groups.items()]
-    return _Table([label, "cases", "passed", *columns], rows)
+def terminal_summary(summary: RunSummary) -> str:
+    """What `greenbot eval run` prints before its one-line verdict: the per-language table, worst figures marked."""
+    return text_table(group_table("language", summary.by_language))
 
 
 # JUnit XML
@@ -257,8 +239,13 @@ def _xml_safe(text: str) -> str:
 
 
 def html_report(summary: RunSummary, results: Sequence[ResultRow]) -> str:
-    """One self-contained HTML page (inline CSS and SVG, no scripts) for reading a run in a browser."""
+    """One self-contained HTML page (inline CSS and SVG, no scripts) for reading a run in a browser.
+
+    Every case to look at shows why on its own line; its question, answer and sources open on a
+    click. Buttons above the cases show those of one language only (CSS, so the page stays script-free).
+    """
     outcomes = _outcomes(results)
+    sections = [("Failures", outcomes.failed), ("Errors", outcomes.errors), ("Quarantined failures", outcomes.quarantined)]
     return (
         _environment()
         .get_template("report.html.j2")
@@ -266,12 +253,13 @@ def html_report(summary: RunSummary, results: Sequence[ResultRow]) -> str:
             summary=summary,
             headline=_headline(summary),
             usage=_usage(summary),
-            overall=_overall_table(summary),
-            groups=[("language", _group_table("language", summary.by_language)), ("topic", _group_table("topic", summary.by_topic))],
-            tags=_group_table("tag", summary.by_tag),
+            overall=overall_table(summary),
+            groups=[("language", group_table("language", summary.by_language)), ("topic", group_table("topic", summary.by_topic))],
+            tags=group_table("tag", summary.by_tag),
             chart=_language_chart(summary.by_language),
             chart_metrics=CHART_METRICS,
-            sections=[("Failures", outcomes.failed), ("Errors", outcomes.errors), ("Quarantined failures", outcomes.quarantined)],
+            sections=sections,
+            filter_langs=dict(sorted(Counter(case.lang for _, cases in sections for case in cases).items())),
         )
     )
 
