@@ -23,7 +23,7 @@ from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
 from bot.evaluation.harness import Selection, evaluate, select_cases
 from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
 from bot.evaluation.reports import terminal_summary
-from bot.evaluation.runs import read_rows, write_baseline, write_run
+from bot.evaluation.runs import LATEST, find_run, read_rows, write_baseline, write_run
 from bot.evaluation.suite import load_suites, suite_files
 from bot.knowledge import load_folder
 from bot.retrieval import open_retriever
@@ -85,7 +85,9 @@ def gate(
 def bless(
     ctx: typer.Context,
     suites: list[Path] | None = SUITES,
-    from_run: Path | None = typer.Option(None, "--from", help="Bless this earlier run folder instead of running the suites again."),
+    from_run: str | None = typer.Option(
+        None, "--from", help="Bless this earlier run (a folder, a run name in eval/runs/, or latest) instead of running the suites again."
+    ),
     baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write [default: eval/baseline.json]."),
 ) -> None:
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
@@ -94,7 +96,7 @@ def bless(
     provenance: Provenance
     rows: Sequence[BaselineRow]
     if from_run is not None:
-        provenance, rows = read_rows(from_run)
+        provenance, rows = read_rows(find_run(from_run, settings.paths.eval_dir))
     else:
         provenance, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
     if any(row.error for row in rows):
@@ -106,12 +108,14 @@ def bless(
 
 @eval_app.command("compare")
 def compare_runs(
-    a: Path = typer.Argument(..., help="The earlier run folder or baseline file."),
-    b: Path = typer.Argument(..., help="The later run folder or baseline file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    ctx: typer.Context,
+    a: str = typer.Argument(BASELINE_FILE, help="The earlier run: a run folder or baseline file, a run name in eval/runs/, or latest."),
+    b: str = typer.Argument(LATEST, help="The later run, named the same ways."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON, with every flipped case."),
 ) -> None:
     """Metric deltas between two runs, and the cases that flipped (improved, regressed, new, removed)."""
-    (_, rows_a), (_, rows_b) = read_rows(a), read_rows(b)
+    eval_dir = settings_of(ctx).paths.eval_dir
+    (_, rows_a), (_, rows_b) = read_rows(find_run(a, eval_dir)), read_rows(find_run(b, eval_dir))
     result = compare(rows_a, rows_b)
     typer.echo(result.model_dump_json(indent=2) if as_json else format_comparison(result))
 

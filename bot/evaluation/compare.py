@@ -51,11 +51,11 @@ def compare(a: Sequence[BaselineRow], b: Sequence[BaselineRow]) -> Comparison:
     )
 
 
-def format_comparison(result: Comparison, metrics: list[str] | None = None) -> str:
-    """Plain text for the terminal: changed figures first, then the flipped cases."""
+def format_comparison(result: Comparison, *, shown: int = 10) -> str:
+    """Plain text for the terminal: changed figures first, then the flipped cases, at most `shown` named per list."""
     lines: list[str] = []
     for scope, figures in result.deltas.items():
-        changed = [(m, d.a, d.b) for m, d in figures.items() if (metrics is None or m in metrics) and d.a != d.b]
+        changed = [(m, d.a, d.b) for m, d in figures.items() if d.a != d.b]
         if not changed:
             continue
         lines.append(f"{scope}:")
@@ -65,8 +65,16 @@ def format_comparison(result: Comparison, metrics: list[str] | None = None) -> s
     if not lines:
         lines.append("no metric changed")
     for label, cases in (("regressed", result.regressed), ("improved", result.improved), ("new", result.new), ("removed", result.removed)):
-        lines.append(f"{label} ({len(cases)}): {', '.join(cases) if cases else '–'}")
+        lines.append(f"{label} ({len(cases)}): {_names(cases, shown)}")
     return "\n".join(lines)
+
+
+def _names(cases: list[str], shown: int) -> str:
+    """The first `shown` case ids, and how many more there are (a suite added or removed is hundreds)."""
+    if not cases:
+        return "–"
+    more = f" and {len(cases) - shown} more" if len(cases) > shown else ""
+    return ", ".join(cases[:shown]) + more
 
 
 def _case_passes(rows: Sequence[BaselineRow]) -> dict[str, bool]:

@@ -22,6 +22,8 @@ from bot.evaluation.reports import write_reports
 
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
+RUNS_FOLDER = "runs"  # under eval/: where `greenbot eval run` writes, and where run names are looked up
+LATEST = "latest"
 
 _T = TypeVar("_T")
 
@@ -89,6 +91,32 @@ def read_rows(path: Path) -> tuple[Provenance, list[BaselineRow]]:
         return summary, list(rows)
     baseline = _parsed(path, lambda: Baseline.model_validate_json(path.read_text(encoding="utf-8")))
     return baseline, list(baseline.results)
+
+
+def find_run(name: str, eval_dir: Path) -> Path:
+    """A run folder or baseline file named by its path, by its name under eval/ or eval/runs/, or `latest`.
+
+    `latest` is the run created last (by its summary's `created`, then by folder name), so a run
+    written with `--out` into eval/runs/ counts too.
+    """
+    runs = eval_dir / RUNS_FOLDER
+    if name == LATEST:
+        created = {summary.parent: _created(summary.parent) for summary in runs.glob(f"*/{SUMMARY_FILE}")}
+        if not created:
+            raise EvaluationError(f"no run in {runs} yet: `greenbot eval run` writes one")
+        return max(created, key=lambda folder: (created[folder], folder.name))
+    for path in (Path(name), eval_dir / name, runs / name):
+        if path.exists():
+            return path
+    raise EvaluationError(f"{name}: no such run folder or baseline file (give a path, a run name in {runs}, or {LATEST})")
+
+
+def _created(folder: Path) -> str:
+    """When the run in `folder` was created; "" when its summary cannot be read (it sorts first)."""
+    try:
+        return Provenance.model_validate_json((folder / SUMMARY_FILE).read_text(encoding="utf-8")).created
+    except (OSError, ValidationError):
+        return ""
 
 
 def _parsed(path: Path, parse: Callable[[], _T]) -> _T:

@@ -91,21 +91,26 @@ def test_the_gate_passes_unchanged_and_fails_when_a_knowledge_file_is_removed(gr
     assert blessed.exit_code == 0, blessed.output
     assert "wrote" in blessed.stdout and (tmp_path / "eval" / "baseline.json").is_file()
 
-    same = greenbot("eval", "gate", "--out", str(tmp_path / "same"))
+    runs = tmp_path / "eval" / "runs"
+    same = greenbot("eval", "gate", "--out", str(runs / "1-same"))
     assert same.exit_code == EXIT_PASSED, same.output
     assert "gate: passed" in same.stdout
+    assert same.stdout.splitlines()[0].split()[:3] == ["language", "cases", "passed"]  # the table per language comes first
 
     (tiny_knowledge / "en" / "flood-plan.md").unlink()
     assert greenbot("index").exit_code == 0
-    removed = greenbot("eval", "gate", "--out", str(tmp_path / "removed"))
+    removed = greenbot("eval", "gate", "--out", str(runs / "2-removed"))
     assert removed.exit_code == EXIT_REGRESSION, removed.output
     assert "expects flood-plan, which is not in the knowledge folder" in removed.stderr
     assert "critical case failed: flood-en" in removed.stderr and "hit@5 (en)" in removed.stderr
 
-    compared = greenbot("eval", "compare", str(tmp_path / "same"), str(tmp_path / "removed"))
+    compared = greenbot("eval", "compare", "1-same", "latest")  # run names: folders in eval/runs/; two runs of one second go by name
     assert compared.exit_code == 0 and "regressed (1): flood-en" in compared.stdout
-    junit = (tmp_path / "removed" / "junit.xml").read_text(encoding="utf-8")
+    assert greenbot("eval", "compare", str(runs / "1-same"), str(runs / "2-removed")).stdout == compared.stdout
+    junit = (runs / "2-removed" / "junit.xml").read_text(encoding="utf-8")
     assert 'name="flood-en"' in junit and "<failure" in junit
+    reblessed = greenbot("eval", "bless", "--from", "latest")
+    assert reblessed.exit_code == 0 and "regressed (0)" in greenbot("eval", "compare").stdout  # the baseline against the latest run
 
 
 def test_an_edited_case_asks_for_a_rebaseline(greenbot: Callable[..., Result], tmp_path: Path) -> None:

@@ -161,6 +161,13 @@ def test_compare_finds_flipped_new_and_removed_cases() -> None:
     assert "regressed (1): a" in text and "improved (1): b" in text and "no metric changed" in text
 
 
+def test_compare_names_the_first_cases_of_a_long_list_and_counts_the_rest() -> None:
+    before = [row(f"old-{i:02}") for i in range(25)]
+    text = format_comparison(compare(before, [row("a")]), shown=3)
+    assert "removed (25): old-00, old-01, old-02 and 22 more" in text.splitlines()
+    assert "new (1): a" in text
+
+
 def test_compare_prints_changed_figures() -> None:
     text = format_comparison(compare([row("a"), row("b")], [row("a"), row("b", hit=0.0)]))
     assert "hit@5" in text and "100.0% →    50.0%  (-50.0 pts)" in text

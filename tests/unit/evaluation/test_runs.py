@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import EvaluationError
 from bot.evaluation.records import EXIT_REGRESSION, Outcome, ResultRow
-from bot.evaluation.runs import read_rows, read_run, write_baseline, write_run
+from bot.evaluation.runs import find_run, read_rows, read_run, write_baseline, write_run
 from tests.support import REPO
 
 # A line of results.jsonl and a summary.json as the dict-based harness wrote them, before the
@@ -125,3 +125,23 @@ def test_a_file_that_is_not_a_baseline_is_one_line_of_error(tmp_path: Path, cont
     assert "\n" not in str(raised.value)
     with pytest.raises(EvaluationError, match="No such file"):
         read_rows(tmp_path / "missing.json")
+
+
+def test_runs_are_found_by_path_by_name_and_as_latest(tmp_path: Path) -> None:
+    eval_dir = tmp_path / "eval"
+    (eval_dir / "runs").mkdir(parents=True)
+    for name, created in (("zz-first", "2026-11-24T00:00:00Z"), ("aa-second", "2026-11-25T00:00:00Z"), ("aa-also-second", "2026-11-25T00:00:00Z")):
+        _legacy_run(eval_dir / "runs" / name)
+        summary = eval_dir / "runs" / name / "summary.json"
+        summary.write_text(json.dumps(LEGACY_SUMMARY | {"created": created}), encoding="utf-8")
+    (eval_dir / "runs" / "broken").mkdir()
+    (eval_dir / "runs" / "broken" / "summary.json").write_text("{", encoding="utf-8")
+    (eval_dir / "baseline.json").write_text("{}", encoding="utf-8")
+    assert find_run("latest", eval_dir) == eval_dir / "runs" / "aa-second"  # created last; the folder name breaks the tie
+    assert find_run("zz-first", eval_dir) == eval_dir / "runs" / "zz-first"
+    assert find_run("baseline.json", eval_dir) == eval_dir / "baseline.json"
+    assert find_run(str(tmp_path), eval_dir) == tmp_path
+    with pytest.raises(EvaluationError, match="nope: no such run folder or baseline file"):
+        find_run("nope", eval_dir)
+    with pytest.raises(EvaluationError, match=r"no run in .* yet"):
+        find_run("latest", tmp_path / "empty")
