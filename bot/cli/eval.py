@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.app import ensure_index, eval_app, settings_of
+from bot.cli.app import ensure_index, eval_app, fail, settings_of
 from bot.config import Settings
 from bot.errors import GreenbotError
 from bot.evaluation.compare import compare, format_comparison
@@ -34,8 +34,8 @@ TAG = typer.Option([], "--tag", help="Only cases with this tag (repeatable).")
 CASE = typer.Option([], "--case", help="Only the case with this id (repeatable).")
 REPEAT = typer.Option(1, "--repeat", min=1, help="Answer every case N times (finds flaky cases with a model).")
 JUDGE = typer.Option(False, "--judge", help="Add model-judged metrics (needs a configured model; cached on disk).")
-OUT = typer.Option(None, "--out", help="Run folder for results and reports [default: eval/runs/<time>].")
-GATES = typer.Option(None, "--gates", help="Gates file [default: eval/gates.yaml].")
+OUT = typer.Option(None, "--out", help="Run folder for results and reports.", show_default="eval/runs/<time>")
+GATES = typer.Option(None, "--gates", help="Gates file.", show_default="eval/gates.yaml")
 
 
 @eval_app.command("run")
@@ -65,7 +65,7 @@ def gate(
     suites: list[Path] | None = SUITES,
     lang: list[str] = LANG,
     out: Path | None = OUT,
-    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file [default: eval/baseline.json]."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file.", show_default="eval/baseline.json"),
     gates: Path | None = GATES,
 ) -> None:
     """Run the suites and check them against the baseline and the gates (the CI check)."""
@@ -75,8 +75,7 @@ def gate(
             settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates
         )
     except GreenbotError as exc:  # nothing was measured: not a quality verdict
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_INFRASTRUCTURE) from exc
+        fail(str(exc), EXIT_INFRASTRUCTURE)
     assert summary.gate is not None  # gated: a baseline was given
     raise typer.Exit(summary.gate.exit_code)
 
@@ -88,7 +87,7 @@ def bless(
     from_run: str | None = typer.Option(
         None, "--from", help="Bless this earlier run (a folder, a run name in eval/runs/, or latest) instead of running the suites again."
     ),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write [default: eval/baseline.json]."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write.", show_default="eval/baseline.json"),
 ) -> None:
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
     settings = settings_of(ctx)
@@ -100,8 +99,7 @@ def bless(
     else:
         provenance, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
     if any(row.error for row in rows):
-        typer.echo("error: the run has infrastructure errors; fix them before blessing it", err=True)
-        raise typer.Exit(EXIT_INFRASTRUCTURE)
+        fail("the run has infrastructure errors; fix them before blessing it", EXIT_INFRASTRUCTURE)
     write_baseline(target, provenance, rows)
     typer.echo(f"wrote {target}: {len({row.id for row in rows})} cases (commit {provenance.git_commit}); commit it with the change it measures")
 
@@ -133,7 +131,7 @@ def check_suites(ctx: typer.Context, suites: list[Path] | None = SUITES) -> None
 def from_feedback(
     ctx: typer.Context,
     feedback: Path = typer.Argument(..., help="JSONL from `greenbot feedback export --rating down`."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write [default: eval/drafts/feedback-<date>.yaml]."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write.", show_default="eval/drafts/feedback-<date>.yaml"),
 ) -> None:
     """Turn 👎 feedback into draft cases for review (they are not run until moved to eval/suites/)."""
     settings = settings_of(ctx)

@@ -130,7 +130,7 @@ def test_run_filters_and_suite_errors(greenbot: Callable[..., Result], tmp_path:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  group: x\n  lang: xx\n  question: hi\n", encoding="utf-8")
     checked = greenbot("eval", "check", str(bad))
-    assert checked.exit_code == 1 and f"{bad}:3: lang: Value error, unknown language 'xx'" in str(checked.exception)
+    assert checked.exit_code == 1 and f"{bad}:3: lang: Value error, unknown language 'xx'" in checked.stderr
     gated = greenbot("eval", "gate", str(bad))
     assert gated.exit_code == 2 and "unknown language 'xx'" in gated.stderr
 
