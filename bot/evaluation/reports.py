@@ -85,7 +85,7 @@ def markdown_summary(summary: RunSummary, results: Sequence[ResultRow]) -> str:
     """A short Markdown report for a CI job summary or a pull-request comment."""
     outcomes = _outcomes(results)
     parts = [
-        f"# Evaluation {summary.git_commit} · {summary.mode}\n\n{_headline(summary)}\n\n{_usage(summary)}",
+        f"# {_title(summary)}\n\n{_headline(summary)}\n\n{_usage(summary)}",
         f"## Overall\n\n{_markdown_table(overall_table(summary))}",
         f"## By language\n\n{_markdown_table(group_table('language', summary.by_language))}",
     ]
@@ -147,6 +147,10 @@ def _outcomes(results: Sequence[ResultRow]) -> _Outcomes:
 def _case_name(result: ResultRow) -> str:
     """The case id, with the repeat number when a case ran more than once."""
     return f"{result.id}#{result.repeat}" if result.repeat else result.id
+
+
+def _title(summary: RunSummary) -> str:
+    return f"Evaluation {summary.git_commit or '(not in git)'} · {summary.mode}"
 
 
 def _headline(summary: RunSummary) -> str:
@@ -251,6 +255,7 @@ def html_report(summary: RunSummary, results: Sequence[ResultRow]) -> str:
         .get_template("report.html.j2")
         .render(
             summary=summary,
+            title=_title(summary),
             headline=_headline(summary),
             usage=_usage(summary),
             overall=overall_table(summary),

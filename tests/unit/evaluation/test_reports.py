@@ -131,6 +131,12 @@ def test_markdown_has_the_language_table_gate_and_each_kind_of_case_apart() -> N
     assert "solar-km" not in failures and "tariff-my" not in failures
 
 
+def test_a_run_outside_git_says_so_instead_of_none() -> None:
+    outside = SUMMARY.model_copy(update={"git_commit": None})
+    assert markdown_summary(outside, RESULTS).startswith("# Evaluation (not in git) · offline\n")
+    assert "<h1>Evaluation (not in git) · offline</h1>" in html_report(outside, RESULTS)
+
+
 def test_junit_counts_each_outcome_and_stays_valid_xml() -> None:
     root = ET.fromstring(junit_xml(SUMMARY, RESULTS))
     [suite] = root.findall("testsuite")
