@@ -23,7 +23,7 @@ from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
 from bot.evaluation.harness import Selection, evaluate, select_cases
 from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
 from bot.evaluation.reports import terminal_summary
-from bot.evaluation.runs import LATEST, find_run, read_rows, write_baseline, write_run
+from bot.evaluation.runs import LATEST, RUNS_FOLDER, find_run, read_rows, write_baseline, write_run
 from bot.evaluation.suite import load_suites, suite_files
 from bot.knowledge import load_folder
 from bot.retrieval import open_retriever
@@ -159,7 +159,7 @@ def _run_and_gate(
     if baseline is not None:
         verdict = check(rows, summary.settings_hash, read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))
         summary = summary.model_copy(update={"gate": verdict})
-    folder = out or settings.paths.eval_dir / "runs" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = out or settings.paths.eval_dir / RUNS_FOLDER / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     write_run(folder, summary, rows)
     counts = summary.counts
     typer.echo(terminal_summary(summary))
