@@ -1,17 +1,13 @@
-"""`greenbot`: the command line. Errors GreenGuide expects print as one line and exit 1;
-anything else is logged with its traceback (secrets redacted) and exits 1 too."""
+"""`greenbot`: the command line. Errors GreenGuide expects print as one `Error: …` line and exit 1
+(see `app.fail`); anything else is logged with its traceback (secrets redacted) and exits 1 too."""
 
 from __future__ import annotations
 
 import logging
 import sys
 
-import typer
-
 from bot.cli import chat, eval, feedback, knowledge, run  # noqa: F401  (register their commands)
 from bot.cli.app import app
-from bot.cli.logs import redact
-from bot.errors import GreenbotError
 
 __all__ = ["app", "main"]
 
@@ -20,9 +16,6 @@ def main() -> None:
     """Entry point of the `greenbot` console script."""
     try:
         app()
-    except GreenbotError as exc:
-        typer.echo(f"error: {redact(str(exc))}", err=True)
-        sys.exit(1)
     except Exception:  # not ours to expect: the traceback goes through the redacting log handler
         logging.getLogger("bot").critical("greenbot stopped on an unexpected error", exc_info=True)
         sys.exit(1)

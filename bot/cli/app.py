@@ -1,42 +1,81 @@
-"""The `greenbot` command groups; each command module adds its commands to them."""
+"""The `greenbot` command groups; each command module adds its commands to them.
+
+Help and errors follow click's plain conventions on every command: flags are shown as flags,
+defaults as `[default: …]`, and every error is one `Error: …` line on standard error. A usage
+mistake exits 2 (click's `BadParameter`); an error GreenGuide expects (a `GreenbotError`, from
+any command) exits 1 through `fail`, which also serves the commands' own refusals.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import typer
 from langchain_core.embeddings import Embeddings
 from pydantic import ValidationError
+from typer.core import TyperGroup
 
-from bot.cli.logs import configure_logging, hide
+from bot import __version__
+from bot.cli.logs import configure_logging, hide, redact
 from bot.config import Settings
-from bot.errors import ConfigError, IndexNotBuilt
+from bot.errors import ConfigError, GreenbotError, IndexNotBuilt
 from bot.retrieval import build_embeddings, build_index, open_client, open_collection, open_retriever
 from bot.services import Services
 
-app = typer.Typer(
-    help="GreenGuide: green-transition guidance for MSMEs, on Telegram and the terminal.",
-    no_args_is_help=True,
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End the command with `Error: <message>` on standard error (secrets redacted), as click ends a usage error."""
+    typer.echo(f"Error: {redact(message)}", err=True)
+    raise typer.Exit(code)
+
+
+class _Commands(TyperGroup):
+    """The root group: a `GreenbotError` from any command or from loading the settings ends through `fail`."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, which typer no longer exports under one name
+        try:
+            return super().invoke(ctx)
+        except GreenbotError as exc:
+            fail(str(exc))
+
+
+def _group(help: str, **options: Any) -> typer.Typer:
+    """A command group with click's plain help (typer's rich help shows every flag as `<bool>`)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, **options)
+
+
+app = _group(
+    "GreenGuide: green-transition guidance for MSMEs, on Telegram and the terminal.",
+    cls=_Commands,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"max_content_width": 100},  # wide terminals see whole command summaries
 )
-knowledge_app = typer.Typer(help="Work with the knowledge folder.", no_args_is_help=True)
+knowledge_app = _group("Work with the knowledge folder.")
 app.add_typer(knowledge_app, name="knowledge")
-feedback_app = typer.Typer(help="Users' 👍/👎 on answers.", no_args_is_help=True)
+feedback_app = _group("Users' 👍/👎 on answers.")
 app.add_typer(feedback_app, name="feedback")
-eval_app = typer.Typer(help="Answer-quality regression suites: run, gate, compare, bless.", no_args_is_help=True)
+eval_app = _group("Answer-quality regression suites: run, gate, compare, bless.")
 app.add_typer(eval_app, name="eval")
 
 
 _NEEDS_NO_GUIDES = {"feedback"}  # commands that read only the data folder run from anywhere
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"greenbot {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens, step by step."),
+    _version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, expose_value=False, help="Show the version and exit."),
 ) -> None:
     """Load the settings once (environment and .env) and set up logging."""
     configure_logging(verbose)

@@ -84,7 +84,9 @@ def _converse(runner: asyncio.Runner, services: Services, settings: Settings) ->
             sector = _set_choice(line.lower(), SECTORS, "sector") or sector
         else:
             question = Question(text=line, user_id="terminal", chosen_lang=lang, reply_lang=lang, country=country, sector=sector)
-            _print_answer(runner.run(services.pipeline.answer(question)))
+            answer = runner.run(services.pipeline.answer(question))
+            typer.echo()  # the answer stands apart from the question typed above it
+            _print_answer(answer)
 
 
 def _set_choice(line: str, allowed: tuple[str, ...], what: str) -> str | None:
@@ -107,7 +109,7 @@ def _check_choices(lang: str | None, country: str | None, sector: str | None) ->
 
 
 def _print_answer(answer: Answer) -> None:
-    typer.echo(f"\n{answer.text}")
+    typer.echo(answer.text)
     for source in answer.sources:
         where = f" (applies to: {', '.join(source.countries)})" if "asean" not in source.countries else ""
         typer.echo(f"[{source.number}] {source.title}{where} — {source.url}")

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
 
-from bot.cli.app import ensure_index, eval_app, settings_of
+from bot.cli.app import ensure_index, eval_app, fail, settings_of
 from bot.config import Settings
 from bot.errors import GreenbotError
 from bot.evaluation.compare import compare, format_comparison
 from bot.evaluation.feedback_cases import draft_cases
-from bot.evaluation.gates import BASELINE_FILE, EXIT_INFRASTRUCTURE, GATES_FILE, GateVerdict, check, load_gates
+from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
 from bot.evaluation.harness import Selection, evaluate, select_cases
-from bot.evaluation.runs import read_rows, write_baseline, write_run
-from bot.evaluation.scoring import Result
+from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
+from bot.evaluation.reports import terminal_summary
+from bot.evaluation.runs import LATEST, RUNS_FOLDER, find_run, read_rows, write_baseline, write_run
 from bot.evaluation.suite import load_suites, suite_files
-from bot.evaluation.summary import Summary
 from bot.knowledge import load_folder
 from bot.retrieval import open_retriever
 
@@ -34,8 +34,8 @@ TAG = typer.Option([], "--tag", help="Only cases with this tag (repeatable).")
 CASE = typer.Option([], "--case", help="Only the case with this id (repeatable).")
 REPEAT = typer.Option(1, "--repeat", min=1, help="Answer every case N times (finds flaky cases with a model).")
 JUDGE = typer.Option(False, "--judge", help="Add model-judged metrics (needs a configured model; cached on disk).")
-OUT = typer.Option(None, "--out", help="Run folder for results and reports [default: eval/runs/<time>].")
-GATES = typer.Option(None, "--gates", help="Gates file [default: eval/gates.yaml].")
+OUT = typer.Option(None, "--out", help="Run folder for results and reports.", show_default="eval/runs/<time>")
+GATES = typer.Option(None, "--gates", help="Gates file.", show_default="eval/gates.yaml")
 
 
 @eval_app.command("run")
@@ -55,9 +55,8 @@ def run(
     settings = settings_of(ctx)
     selection = Selection(tuple(suites or ()), tuple(lang), tuple(tag), tuple(case))
     summary, _ = _run_and_gate(settings, selection, repeat=repeat, judge=judge, out=out, baseline=baseline, gates=gates)
-    verdict = summary.get("gate")
-    if verdict:
-        raise typer.Exit(verdict["exit_code"])
+    if summary.gate:
+        raise typer.Exit(summary.gate.exit_code)
 
 
 @eval_app.command("gate")
@@ -66,50 +65,57 @@ def gate(
     suites: list[Path] | None = SUITES,
     lang: list[str] = LANG,
     out: Path | None = OUT,
-    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file [default: eval/baseline.json]."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file.", show_default="eval/baseline.json"),
     gates: Path | None = GATES,
 ) -> None:
     """Run the suites and check them against the baseline and the gates (the CI check)."""
     settings = settings_of(ctx)
     try:
-        summary, _ = _run_and_gate(settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
+        summary, _ = _run_and_gate(
+            settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates
+        )
     except GreenbotError as exc:  # nothing was measured: not a quality verdict
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_INFRASTRUCTURE) from exc
-    raise typer.Exit(summary["gate"]["exit_code"])
+        fail(str(exc), EXIT_INFRASTRUCTURE)
+    assert summary.gate is not None  # gated: a baseline was given
+    raise typer.Exit(summary.gate.exit_code)
 
 
 @eval_app.command("bless")
 def bless(
     ctx: typer.Context,
     suites: list[Path] | None = SUITES,
-    from_run: Path | None = typer.Option(None, "--from", help="Bless this earlier run folder instead of running the suites again."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write [default: eval/baseline.json]."),
+    from_run: str | None = typer.Option(
+        None, "--from", help="Bless this earlier run (a folder, a run name in eval/runs/, or latest) instead of running the suites again."
+    ),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write.", show_default="eval/baseline.json"),
 ) -> None:
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
     settings = settings_of(ctx)
     target = baseline or settings.paths.eval_dir / BASELINE_FILE
+    provenance: Provenance
+    rows: Sequence[BaselineRow]
     if from_run is not None:
-        summary, rows = read_rows(from_run)
+        provenance, rows = read_rows(find_run(from_run, settings.paths.eval_dir))
     else:
-        summary, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
-    if any(row["error"] for row in rows):
-        typer.echo("error: the run has infrastructure errors; fix them before blessing it", err=True)
-        raise typer.Exit(EXIT_INFRASTRUCTURE)
-    write_baseline(target, summary, rows)
-    typer.echo(f"wrote {target}: {len({row['id'] for row in rows})} cases (commit {summary.get('git_commit')}); commit it with the change it measures")
+        provenance, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
+    if any(row.error for row in rows):
+        fail("the run has infrastructure errors; fix them before blessing it", EXIT_INFRASTRUCTURE)
+    write_baseline(target, provenance, rows)
+    typer.echo(f"wrote {target}: {len({row.id for row in rows})} cases (commit {provenance.git_commit}); commit it with the change it measures")
 
 
 @eval_app.command("compare")
 def compare_runs(
-    a: Path = typer.Argument(..., help="The earlier run folder or baseline file."),
-    b: Path = typer.Argument(..., help="The later run folder or baseline file."),
-    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    ctx: typer.Context,
+    a: str = typer.Argument(BASELINE_FILE, help="The earlier run: a run folder or baseline file, a run name in eval/runs/, or latest."),
+    b: str = typer.Argument(LATEST, help="The later run, named the same ways."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON, with every flipped case."),
 ) -> None:
     """Metric deltas between two runs, and the cases that flipped (improved, regressed, new, removed)."""
-    (_, rows_a), (_, rows_b) = read_rows(a), read_rows(b)
+    eval_dir = settings_of(ctx).paths.eval_dir
+    (_, rows_a), (_, rows_b) = read_rows(find_run(a, eval_dir)), read_rows(find_run(b, eval_dir))
     result = compare(rows_a, rows_b)
-    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else format_comparison(result))
+    typer.echo(result.model_dump_json(indent=2) if as_json else format_comparison(result))
 
 
 @eval_app.command("check")
@@ -125,7 +131,7 @@ def check_suites(ctx: typer.Context, suites: list[Path] | None = SUITES) -> None
 def from_feedback(
     ctx: typer.Context,
     feedback: Path = typer.Argument(..., help="JSONL from `greenbot feedback export --rating down`."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write [default: eval/drafts/feedback-<date>.yaml]."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write.", show_default="eval/drafts/feedback-<date>.yaml"),
 ) -> None:
     """Turn 👎 feedback into draft cases for review (they are not run until moved to eval/suites/)."""
     settings = settings_of(ctx)
@@ -139,8 +145,8 @@ def from_feedback(
 
 def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
-) -> tuple[Summary, list[Result]]:
-    """Run the selected cases, gate them when a baseline is given, write the run folder, print the verdict."""
+) -> tuple[RunSummary, list[ResultRow]]:
+    """Run the selected cases, gate them when a baseline is given, write the run folder, print the figures per language and the verdict."""
     cases, topics, warnings = select_cases(settings, selection)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -151,14 +157,15 @@ def _run_and_gate(
     summary, rows = asyncio.run(evaluate(settings, retriever, cases, topics, repeat=repeat, judge=judge))
     verdict: GateVerdict | None = None
     if baseline is not None:
-        verdict = check(rows, summary["settings_hash"], read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))
-        summary["gate"] = verdict.as_dict()
-    folder = out or settings.paths.eval_dir / "runs" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        verdict = check(rows, summary.settings_hash, read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))
+        summary = summary.model_copy(update={"gate": verdict})
+    folder = out or settings.paths.eval_dir / RUNS_FOLDER / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     write_run(folder, summary, rows)
-    counts = summary["counts"]
+    counts = summary.counts
+    typer.echo(terminal_summary(summary))
     typer.echo(
-        f"{counts['cases']} cases ({summary['mode']}): {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['errors']} errors, {counts['quarantined']} quarantined; report: {folder / 'report.html'}"
+        f"{counts.cases} cases ({summary.mode}): {counts.passed} passed, {counts.failed} failed, "
+        f"{counts.errors} errors, {counts.quarantined} quarantined; report: {folder / 'report.html'}"
     )
     if verdict is not None:
         _print_verdict(verdict)

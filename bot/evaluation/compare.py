@@ -3,44 +3,44 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from bot.evaluation.reports import format_metric
-from bot.evaluation.scoring import Result
+from pydantic import BaseModel, ConfigDict
+
+from bot.evaluation.records import BaselineRow
 from bot.evaluation.summary import counted, metric_means
+from bot.evaluation.tables import format_metric
 
 
-@dataclass(frozen=True)
-class Comparison:
+class MetricDelta(BaseModel):
+    """A metric in run A and in run B (None where it does not apply)."""
+
+    model_config = ConfigDict(frozen=True)
+    a: float | None
+    b: float | None
+
+
+class Comparison(BaseModel):
     """Metric deltas (overall and per language) and the cases that changed between A and B."""
 
-    deltas: dict[str, dict[str, tuple[float | None, float | None]]]  # scope → metric → (A, B)
+    model_config = ConfigDict(frozen=True)
+    deltas: dict[str, dict[str, MetricDelta]]  # scope → metric → figures
     improved: list[str]  # failed in A, passed in B
     regressed: list[str]  # passed in A, failed in B
     new: list[str]  # only in B
     removed: list[str]  # only in A
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "deltas": {scope: {m: {"a": a, "b": b} for m, (a, b) in metrics.items()} for scope, metrics in self.deltas.items()},
-            "improved": self.improved,
-            "regressed": self.regressed,
-            "new": self.new,
-            "removed": self.removed,
-        }
 
-
-def compare(a: list[Result], b: list[Result]) -> Comparison:
+def compare(a: Sequence[BaselineRow], b: Sequence[BaselineRow]) -> Comparison:
     """A case passes when every repeat of it passed; figures count the rows each run counts."""
     passed_a, passed_b = _case_passes(a), _case_passes(b)
     scopes = {"overall": (counted(a), counted(b))}
-    for lang in sorted({row["lang"] for row in a + b}):
-        scopes[lang] = ([r for r in counted(a) if r["lang"] == lang], [r for r in counted(b) if r["lang"] == lang])
-    deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    for lang in sorted({row.lang for row in [*a, *b]}):
+        scopes[lang] = ([r for r in counted(a) if r.lang == lang], [r for r in counted(b) if r.lang == lang])
+    deltas: dict[str, dict[str, MetricDelta]] = {}
     for scope, (rows_a, rows_b) in scopes.items():
         means_a, means_b = metric_means(rows_a), metric_means(rows_b)
-        deltas[scope] = {m: (means_a.get(m), means_b.get(m)) for m in sorted(means_a.keys() | means_b.keys())}
+        deltas[scope] = {m: MetricDelta(a=means_a.get(m), b=means_b.get(m)) for m in sorted(means_a.keys() | means_b.keys())}
     both = passed_a.keys() & passed_b.keys()
     return Comparison(
         deltas=deltas,
@@ -51,11 +51,11 @@ def compare(a: list[Result], b: list[Result]) -> Comparison:
     )
 
 
-def format_comparison(result: Comparison, metrics: list[str] | None = None) -> str:
-    """Plain text for the terminal: changed figures first, then the flipped cases."""
+def format_comparison(result: Comparison, *, shown: int = 10) -> str:
+    """Plain text for the terminal: changed figures first, then the flipped cases, at most `shown` named per list."""
     lines: list[str] = []
     for scope, figures in result.deltas.items():
-        changed = [(m, a, b) for m, (a, b) in figures.items() if (metrics is None or m in metrics) and a != b]
+        changed = [(m, d.a, d.b) for m, d in figures.items() if d.a != d.b]
         if not changed:
             continue
         lines.append(f"{scope}:")
@@ -65,13 +65,20 @@ def format_comparison(result: Comparison, metrics: list[str] | None = None) -> s
     if not lines:
         lines.append("no metric changed")
     for label, cases in (("regressed", result.regressed), ("improved", result.improved), ("new", result.new), ("removed", result.removed)):
-        lines.append(f"{label} ({len(cases)}): {', '.join(cases) if cases else '–'}")
+        lines.append(f"{label} ({len(cases)}): {_names(cases, shown)}")
     return "\n".join(lines)
 
 
-def _case_passes(rows: list[Result]) -> dict[str, bool]:
+def _names(cases: list[str], shown: int) -> str:
+    """The first `shown` case ids, and how many more there are (a suite added or removed is hundreds)."""
+    if not cases:
+        return "–"
+    more = f" and {len(cases) - shown} more" if len(cases) > shown else ""
+    return ", ".join(cases[:shown]) + more
+
+
+def _case_passes(rows: Sequence[BaselineRow]) -> dict[str, bool]:
     runs: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
-        runs[row["id"]].append(bool(row["passed"]) and row["error"] is None)
+        runs[row.id].append(row.passed and row.error is None)
     return {case: all(results) for case, results in runs.items()}
-

@@ -8,15 +8,15 @@ reads it; an evaluator adds expected_sources and must_include before moving it t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from bot.errors import EvaluationError
 from bot.evaluation.normalize import normalize
+from bot.evaluation.suite import Expect, Severity
 
 _HEADER = """\
 # Draft cases from 👎 feedback (greenbot eval from-feedback, {date}).
@@ -25,51 +25,64 @@ _HEADER = """\
 """
 
 
+class FeedbackItem(BaseModel):
+    """A line of `greenbot feedback export`: one rating of one answer (no user id)."""
+
+    id: int
+    created_at: str
+    question: str
+    answer: str
+    lang: str
+    mode: str
+    source_ids: list[str]
+    rating: str
+    reason: str | None = None
+
+
 def draft_cases(feedback_file: Path, existing_ids: Collection[str]) -> tuple[str, int]:
     """The draft suite's YAML text and the number of cases in it (one per distinct 👎 question)."""
     drafts: list[str] = []
     seen: set[str] = set()
     for item in _read_feedback(feedback_file):
-        case_id = f"feedback-{item['id']}-{item['lang']}"
-        key = normalize(item["question"])
-        if item["rating"] != "down" or key in seen or case_id in existing_ids:
+        case_id = f"feedback-{item.id}-{item.lang}"
+        key = normalize(item.question)
+        if item.rating != "down" or key in seen or case_id in existing_ids:
             continue
         seen.add(key)
         case = {
             "id": case_id,
-            "group": f"feedback-{item['id']}",
-            "lang": item["lang"],
-            "question": item["question"],
+            "group": f"feedback-{item.id}",
+            "lang": item.lang,
+            "question": item.question,
             "expected_sources": [],
             "must_include": [],
             "must_not_include": [],
-            "expect": "answer",
-            "severity": "normal",
-            "tags": ["from-feedback", item.get("reason") or "no-reason"],
+            "expect": Expect.ANSWER.value,
+            "severity": Severity.NORMAL.value,
+            "tags": ["from-feedback", item.reason or "no-reason"],
             "reference": None,
             "quarantine": None,
         }
-        answered = "\n".join(f"#   {line}" for line in str(item["answer"]).splitlines())
-        note = f"# 👎 {item['created_at']} ({item.get('reason') or 'no reason given'}); the bot cited {item['source_ids']} and answered ({item['mode']}):\n{answered}\n"
+        answered = "\n".join(f"#   {line}" for line in item.answer.splitlines())
+        note = f"# 👎 {item.created_at} ({item.reason or 'no reason given'}); the bot cited {item.source_ids} and answered ({item.mode}):\n{answered}\n"
         drafts.append(note + yaml.safe_dump([case], allow_unicode=True, sort_keys=False, width=120))
     return _HEADER.format(date=dt.date.today().isoformat()) + "\n".join(drafts), len(drafts)
 
 
-def _read_feedback(path: Path) -> list[dict[str, Any]]:
+def _read_feedback(path: Path) -> list[FeedbackItem]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise EvaluationError(f"{path}: cannot read the feedback export: {exc.strerror}") from exc
-    items: list[dict[str, Any]] = []
+    items: list[FeedbackItem] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-            missing = {"id", "question", "answer", "lang", "rating", "created_at", "mode", "source_ids"} - item.keys()
-        except (ValueError, AttributeError) as exc:
-            raise EvaluationError(f"{path}:{number}: not a JSON object: {exc}") from exc
-        if missing:
-            raise EvaluationError(f"{path}:{number}: missing {', '.join(sorted(missing))}; use `greenbot feedback export`")
-        items.append(item)
+            items.append(FeedbackItem.model_validate_json(line))
+        except ValidationError as exc:
+            missing = sorted(str(error["loc"][0]) for error in exc.errors() if error["type"] == "missing")
+            if missing:
+                raise EvaluationError(f"{path}:{number}: missing {', '.join(missing)}; use `greenbot feedback export`") from exc
+            raise EvaluationError(f"{path}:{number}: not a feedback row: {exc.errors()[0]['msg']}") from exc
     return items

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.evaluation.judge import Judge
+from bot.evaluation.records import ResultRow, RunSummary
 from bot.evaluation.runner import run_cases
 from bot.evaluation.runs import run_metadata
-from bot.evaluation.scoring import Result, ScoringContext, score
+from bot.evaluation.scoring import ScoringContext, score
 from bot.evaluation.suite import Case, load_suites, suite_files
-from bot.evaluation.summary import Summary, summarize
+from bot.evaluation.summary import summarize
 from bot.knowledge import load_folder
 from bot.retrieval import HybridRetriever
 from bot.services import Services
@@ -66,16 +67,14 @@ async def evaluate(
     *,
     repeat: int = 1,
     judge: bool = False,
-) -> tuple[Summary, list[Result]]:
+) -> tuple[RunSummary, list[ResultRow]]:
     """Answer and score every case; with `judge`, add the model-judged metrics."""
     suites = sorted({case.suite for case in cases})
     with tempfile.TemporaryDirectory(prefix="greenbot-eval-") as scratch:
         scratch_settings = settings.model_copy(update={"paths": settings.paths.model_copy(update={"data_dir": Path(scratch)})})
         services = await Services.open(scratch_settings, retriever)
         try:
-            runs = await run_cases(
-                services.pipeline, cases, repeat=repeat, concurrency=settings.evaluation.concurrency, model_expected=settings.llm.configured
-            )
+            runs = await run_cases(services.pipeline, cases, repeat=repeat, concurrency=settings.evaluation.concurrency, model_expected=settings.llm.configured)
         finally:
             await services.close()
     context = ScoringContext(today=dt.date.today(), topics=topics, llm=settings.llm)
@@ -83,7 +82,7 @@ async def evaluate(
     if judge:
         judging = Judge(settings, settings.paths.data_dir / "judge-cache")
         try:
-            await judging.add_scores(runs, rows, concurrency=settings.evaluation.concurrency)
+            rows = await judging.add_scores(runs, rows, concurrency=settings.evaluation.concurrency)
         finally:
             await judging.aclose()
     return summarize(rows, run_metadata(settings, suites, [case.content_hash for case in cases], judge)), rows

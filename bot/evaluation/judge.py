@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.domain import LANGUAGE_NAMES, AnswerMode
+from bot.domain import LANGUAGE_NAMES
 from bot.errors import LLMError
+from bot.evaluation.metrics import reply_kind
+from bot.evaluation.records import ResultRow
 from bot.evaluation.runner import CaseRun
-from bot.evaluation.scoring import Result
+from bot.evaluation.suite import Expect
 from bot.llm import ChatClient, Role
 from bot.prompts import Prompts
 
@@ -47,24 +49,26 @@ class Judge:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def add_scores(self, runs: Sequence[CaseRun], rows: list[Result], *, concurrency: int) -> None:
-        """Add the judged metrics to each answered, non-refused row (in place)."""
+    async def add_scores(self, runs: Sequence[CaseRun], rows: Sequence[ResultRow], *, concurrency: int) -> list[ResultRow]:
+        """The rows with the judged metrics added to each answered, non-refused one."""
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(run: CaseRun, row: Result) -> None:
+        async def one(run: CaseRun, row: ResultRow) -> ResultRow:
+            if run.answer is None or reply_kind(run.answer.mode) == Expect.REFUSAL:
+                return row
             async with gate:
                 try:
-                    row["metrics"] |= await self.scores(run, row)
+                    values, doubts = await self.scores(run)
                 except LLMError as exc:
-                    row["error"] = f"the judge model did not answer: {exc}"
-                    row["passed"] = False
+                    return row.model_copy(update={"error": f"the judge model did not answer: {exc}", "passed": False})
                 except JudgeReplyError as exc:
-                    row["failures"].append(f"judge: {exc}")
+                    return row.model_copy(update={"failures": (*row.failures, f"judge: {exc}")})
+            return row.model_copy(update={"metrics": row.metrics | values, "failures": (*row.failures, *doubts)})
 
-        await asyncio.gather(*(one(run, row) for run, row in zip(runs, rows, strict=True) if run.answer and run.answer.mode is not AnswerMode.REFUSAL))
+        return list(await asyncio.gather(*(one(run, row) for run, row in zip(runs, rows, strict=True))))
 
-    async def scores(self, run: CaseRun, row: Result) -> dict[str, float | None]:
-        """Faithfulness, relevance and (with a reference) correctness of one answer."""
+    async def scores(self, run: CaseRun) -> tuple[dict[str, float | None], list[str]]:
+        """Faithfulness, relevance and (with a reference) correctness of one answer, and the claims no source supports."""
         assert run.answer is not None
         case, answer = run.case, run.answer.text
         language_name = LANGUAGE_NAMES[case.lang]
@@ -74,8 +78,7 @@ class Judge:
             raise JudgeReplyError("'claims' is not a list of objects")
         supported = [c for c in claims if c.get("supported") is True]
         unsupported = [str(c.get("claim", "")) for c in claims if c.get("supported") is not True]
-        if unsupported:
-            row["failures"].append(f"judge: claims not supported by the sources: {unsupported}")
+        doubts = [f"judge: claims not supported by the sources: {unsupported}"] if unsupported else []
         relevance = await self._ask("judge_relevance", "score", language_name=language_name, question=case.question, answer=answer)
         found: dict[str, float | None] = {
             "faithfulness": round(len(supported) / len(claims), 4) if claims else None,
@@ -86,7 +89,7 @@ class Judge:
             forward = await self._ask("judge_correctness", "score", language_name=language_name, question=case.question, first=case.reference, second=answer)
             backward = await self._ask("judge_correctness", "score", language_name=language_name, question=case.question, first=answer, second=case.reference)
             found["correctness"] = round((_unit(forward) + _unit(backward)) / 2, 4)
-        return found
+        return found, doubts
 
     async def _ask(self, prompt: str, field: str, **variables: Any) -> Any:
         """`field` of one judge call's JSON reply, from the cache when this exact call was made before."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sacrebleu import CHRF
 
 from bot.evaluation.normalize import contains, normalize
+from bot.evaluation.suite import Expect
 from bot.language import FAMILIES, detect
 from bot.language.scripts import count_letters, decide_by_script
 from bot.language.tokens import clean
@@ -25,10 +26,6 @@ from bot.pipeline.grounding import CITATION, numbers_in, ungrounded_numbers
 
 logger = logging.getLogger(__name__)
 
-_EXPECT_ANSWER = "answer"
-_EXPECT_REFUSAL = "refusal"
-_EXPECT_GREETING = "greeting"
-EXPECTATIONS = (_EXPECT_ANSWER, _EXPECT_REFUSAL, _EXPECT_GREETING)
 _DIGITS = re.compile(r"\d+")
 # chrF as sacrebleu defines it: character 6-grams, no word n-grams, recall weighted (beta 2).
 _CHRF = CHRF()
@@ -242,9 +239,9 @@ def language_match(text: str, lang: str) -> LanguageMatch:
     return LanguageMatch(ok=True, found=found, reason=f"{found} by {how}")
 
 
-def reply_kind(mode: str) -> str:
-    """What the bot did, in a case's `expect` terms: "refusal", "greeting" or "answer"."""
-    return mode if mode in (_EXPECT_REFUSAL, _EXPECT_GREETING) else _EXPECT_ANSWER
+def reply_kind(mode: str) -> Expect:
+    """What the bot did, in a case's `expect` terms: a refusal, a greeting or an answer (llm or offline)."""
+    return Expect(mode) if mode in (Expect.REFUSAL, Expect.GREETING) else Expect.ANSWER
 
 
 def refusal_correct(expect: str, mode: str) -> bool:
@@ -257,20 +254,20 @@ def refusal_counts(pairs: Iterable[tuple[str, str]]) -> RefusalCounts:
     tally: Counter[str] = Counter()
     for expect, mode in pairs:
         wanted, got = _expected(expect), reply_kind(mode)
-        if _EXPECT_GREETING in (wanted, got):
+        if Expect.GREETING in (wanted, got):
             tally["correct_greetings" if wanted == got else "wrong_greetings"] += 1
-        elif wanted == _EXPECT_REFUSAL:
+        elif wanted == Expect.REFUSAL:
             tally["correct_refusals" if got == wanted else "missed_refusals"] += 1
         else:
             tally["correct_answers" if got == wanted else "false_refusals"] += 1
     return RefusalCounts(**tally)
 
 
-def _expected(expect: str) -> str:
+def _expected(expect: str) -> Expect:
     """A case's `expect`; any value but "answer", "refusal" or "greeting" is a suite error."""
-    if expect not in EXPECTATIONS:
-        raise ValueError(f"expect must be one of {', '.join(EXPECTATIONS)}, not {expect!r}")
-    return expect
+    if expect not in tuple(Expect):
+        raise ValueError(f"expect must be one of {', '.join(Expect)}, not {expect!r}")
+    return Expect(expect)
 
 
 def numeric_grounding(answer: str, contexts: Sequence[str]) -> NumericGrounding:

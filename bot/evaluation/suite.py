@@ -11,8 +11,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -22,6 +22,21 @@ from bot.errors import EvaluationError
 
 SUITES_FOLDER = "suites"
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Expect(StrEnum):
+    """The kind of reply a case expects; also what the bot did, in the same terms (`metrics.reply_kind`)."""
+
+    ANSWER = "answer"
+    REFUSAL = "refusal"  # out of scope, unsafe, prompt injection
+    GREETING = "greeting"  # a hello or thank-you answered in kind
+
+
+class Severity(StrEnum):
+    """Critical cases must always pass; normal ones count towards the figures."""
+
+    CRITICAL = "critical"
+    NORMAL = "normal"
 
 
 class _Strict(BaseModel):
@@ -75,8 +90,8 @@ class Case(_Strict):
     expected_sources: tuple[str, ...] = ()  # English original document ids
     must_include: tuple[tuple[str, ...], ...] = ()  # every group matched by one of its alternatives
     must_not_include: tuple[str, ...] = ()
-    expect: Literal["answer", "refusal", "greeting"] = "answer"  # greeting: a hello or thank-you answered in kind
-    severity: Literal["critical", "normal"] = "normal"
+    expect: Expect = Expect.ANSWER
+    severity: Severity = Severity.NORMAL
     tags: tuple[str, ...] = ()
     reference: str | None = None
     quarantine: Quarantine | None = None
@@ -99,7 +114,7 @@ class Case(_Strict):
 
     @model_validator(mode="after")
     def _refusals_cite_nothing(self) -> Case:
-        if self.expect != "answer" and (self.expected_sources or self.must_include):
+        if self.expect != Expect.ANSWER and (self.expected_sources or self.must_include):
             raise ValueError(f"a {self.expect} case cannot expect sources or must_include text")
         return self
 

@@ -35,6 +35,14 @@ def test_ask_json_prints_exactly_one_object(env: dict[str, str]) -> None:
     assert "No index yet" in result.stderr  # the first run indexed the folder itself
 
 
+def test_ask_prints_the_answer_from_the_first_line_and_its_sources_below(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["ask", "How much energy do LED lamps save?"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() and "LED" in lines[0]  # no blank line first
+    assert any(line.startswith("[1] ") for line in lines) and lines[-1].startswith("(offline, en, ")
+
+
 def test_ask_in_the_chosen_language(env: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["ask", "LED?", "--lang", "vi", "--json"], env=env)
     answer = json.loads(result.stdout)
