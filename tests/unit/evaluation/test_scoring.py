@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import LLMSettings
-from bot.domain import Answer, Chunk, CitedSource, ScoredChunk
+from bot.domain import Answer, AnswerMode, Chunk, CitedSource, ScoredChunk, Trace
 from bot.evaluation.records import Outcome
 from bot.evaluation.runner import CaseRun
 from bot.evaluation.scoring import ScoringContext, score
@@ -25,7 +25,7 @@ CASE = Case(
 )
 
 
-def _answer(text: str, *, mode: str = "offline", cited: tuple[str, ...] = ("led-lighting",)) -> Answer:
+def _answer(text: str, *, mode: AnswerMode = AnswerMode.OFFLINE, cited: tuple[str, ...] = ("led-lighting",)) -> Answer:
     chunk = Chunk(
         id="c1",
         doc_id="led-lighting",
@@ -37,8 +37,8 @@ def _answer(text: str, *, mode: str = "offline", cited: tuple[str, ...] = ("led-
         path="en/led-lighting.md",
         section_text=SECTION,
     )
-    sources = [CitedSource(number=n, id=doc, original_id=doc, title=doc, url=f"https://example.org/{doc}", snippet="") for n, doc in enumerate(cited, 1)]
-    return Answer(text=text, language="en", mode=mode, sources=sources, contexts=[ScoredChunk(chunk=chunk, score=1.0)])
+    sources = tuple(CitedSource(number=n, id=doc, original_id=doc, title=doc, url=f"https://example.org/{doc}", snippet="") for n, doc in enumerate(cited, 1))
+    return Answer(text=text, language="en", mode=mode, sources=sources, trace=Trace(contexts=(ScoredChunk(chunk=chunk, score=1.0),)))
 
 
 def test_a_good_answer_passes_with_every_family_scored() -> None:
@@ -64,7 +64,7 @@ def test_a_good_answer_passes_with_every_family_scored() -> None:
 
 
 def test_each_failing_family_says_why_in_order() -> None:
-    row = score(CaseRun(CASE, 0, _answer("Lamps use 75% less power [3].", mode="refusal"), None, 0.05), CONTEXT)
+    row = score(CaseRun(CASE, 0, _answer("Lamps use 75% less power [3].", mode=AnswerMode.REFUSAL), None, 0.05), CONTEXT)
     assert not row.passed and row.outcome == Outcome.FAILED
     assert [reason.split(":")[0] for reason in row.failures] == ["expected an answer, got refusal (answered)", "citations", "text", "figures"]
     assert row.metrics["chrf"] is None  # a refusal is not compared with the reference
