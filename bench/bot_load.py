@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
 from bot.retrieval import HybridRetriever, build_embeddings, build_index, open_retriever  # noqa: E402
+from bot.runtime import freeze_heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.tg import build_application, serve  # noqa: E402
 from tests.servers.bot_api import FakeBotAPI  # noqa: E402
@@ -82,6 +83,7 @@ class ModeCount(logging.Handler):
 async def running_bot(settings: Settings, retriever: HybridRetriever) -> AsyncIterator[tuple[Services, asyncio.Event]]:
     """The real bot polling the fake Bot API until the event it yields is set."""
     services = await Services.open(settings, retriever)
+    freeze_heap()  # as `greenbot run` does
     application = build_application(settings, services)
     stop = asyncio.Event()
     serving = asyncio.create_task(serve(application, settings.telegram, stop))

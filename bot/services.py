@@ -7,7 +7,6 @@ Telegram bot and the evaluation harness get what they need from here.
 from __future__ import annotations
 
 import asyncio
-import gc
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -36,12 +35,14 @@ class Services:
     handled: HandledUpdates  # Telegram update ids already answered
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
+    owns_retriever: bool = False  # opened here (not lent by a test or benchmark): closed with the services, with its pools
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def open(cls, settings: Settings, retriever: HybridRetriever | None = None) -> Services:
         """Load prompts, the index snapshot (off the event loop: it is CPU work) and the database."""
         prompts = Prompts(settings.paths.prompts_dir)
+        owns_retriever = retriever is None
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
         await asyncio.to_thread(_warm_up, retriever)
@@ -74,8 +75,8 @@ class Services:
             handled=handled,
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
+            owns_retriever=owns_retriever,
         )
-        _freeze_heap()
         return services
 
     @property
@@ -94,19 +95,14 @@ class Services:
         return report
 
     async def close(self) -> None:
+        """Close what was opened here: model clients, the retriever's thread pools, the database."""
+        if self.owns_retriever:
+            await asyncio.to_thread(self.retriever.close)
         if self.transcriber is not None:
             await self.transcriber.aclose()
         for model in self.models:
             await model.aclose()
         await self.db.close()
-
-
-def _freeze_heap() -> None:
-    """Take what was just loaded (the index snapshot, the models) out of the garbage collector's
-    full passes: it lives as long as the process, and walking it on every full pass stalled the
-    event loop for over 100 ms at a time under load."""
-    gc.collect()
-    gc.freeze()
 
 
 def _warm_up(retriever: HybridRetriever) -> None:

@@ -10,6 +10,7 @@ import typer
 from bot.cli.app import app, open_services, settings_of
 from bot.cli.chat import chat_loop
 from bot.config import Settings
+from bot.runtime import freeze_heap
 
 
 @app.command("run")
@@ -31,6 +32,7 @@ async def _serve(settings: Settings) -> None:
     from bot.tg import build_application, serve  # only this command needs the Telegram layer
 
     services = await open_services(settings)
+    freeze_heap()  # process-wide: only the long-running bot
     try:
         await serve(build_application(settings, services), settings.telegram)
     finally:

@@ -79,6 +79,10 @@ class LocalE5Embeddings(Embeddings):
         """Several questions at once, one per engine: as fast as one when there are two cores."""
         return list(self._pool.map(self._query, texts))
 
+    def close(self) -> None:
+        """Stop the engines' threads (calls in progress finish first)."""
+        self._pool.shutdown(wait=True)
+
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for `text` as a passage (XLM-R's tokenizer: fair to every script)."""
         with self._engine() as engine:

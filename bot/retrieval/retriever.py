@@ -36,7 +36,7 @@ from bot.config import RetrievalSettings, Settings
 from bot.domain import Chunk, Preferences, ScoredChunk, SentenceKind
 from bot.knowledge.glossary import load_glossary
 from bot.retrieval.chunking import TITLE, passage_chunk
-from bot.retrieval.embeddings import build_embeddings, embed_queries
+from bot.retrieval.embeddings import LocalE5Embeddings, build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
 from bot.retrieval.lexical import LexicalIndex, jaccard, tokenize
 from bot.retrieval.places import countries_named
@@ -136,9 +136,12 @@ class _Scores:
 class HybridRetriever:
     """Dense + BM25 search over one index snapshot; thread-safe for concurrent searches."""
 
-    def __init__(self, collection: Collection, embeddings: Embeddings, settings: RetrievalSettings, expander: QueryExpander) -> None:
+    def __init__(
+        self, collection: Collection, embeddings: Embeddings, settings: RetrievalSettings, expander: QueryExpander, *, owns_embeddings: bool = False
+    ) -> None:
         self._collection = collection
         self._embeddings = embeddings
+        self._owns_embeddings = owns_embeddings  # built for this retriever: closed with it
         self._settings = settings
         self._expander = expander
         self._snapshot = _Snapshot(collection)
@@ -225,8 +228,11 @@ class HybridRetriever:
         return await asyncio.get_running_loop().run_in_executor(self._searches, functools.partial(self.search, query, **kwargs))
 
     def close(self) -> None:
-        """Stop the search threads (searches in progress finish first)."""
+        """Stop the search threads (searches in progress finish first), and the embedding
+        engines' when they were built for this retriever."""
         self._searches.shutdown(wait=True)
+        if self._owns_embeddings and isinstance(self._embeddings, LocalE5Embeddings):
+            self._embeddings.close()
 
     def _embed(self, texts: list[str]) -> list[np.ndarray]:
         """Query vectors for the question and its expansions (side by side on the local engines)."""
@@ -323,6 +329,7 @@ class HybridRetriever:
 
 def open_retriever(settings: Settings, embeddings: Embeddings | None = None, model_name: str | None = None) -> HybridRetriever:
     """The retriever over the built index for the configured (or given) embedding model."""
+    owned = embeddings is None or model_name is None
     if embeddings is None or model_name is None:
         embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     client = open_client(settings.retrieval, settings.index_dir)
@@ -330,7 +337,7 @@ def open_retriever(settings: Settings, embeddings: Embeddings | None = None, mod
     glossary, problems = load_glossary(settings.paths.knowledge_dir)
     for problem in problems:
         logger.warning("glossary not used for search: %s", problem)
-    return HybridRetriever(collection, embeddings, settings.retrieval, QueryExpander(glossary))
+    return HybridRetriever(collection, embeddings, settings.retrieval, QueryExpander(glossary), owns_embeddings=owned)
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
+from bot.domain import Question
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
 from bot.retrieval import (
     LOCAL_MODEL_NAME,
@@ -18,6 +21,7 @@ from bot.retrieval import (
     build_index,
     open_retriever,
 )
+from bot.services import Services
 from tests.servers.openai_compatible import FakeOpenAI
 from tests.support import make_settings
 
@@ -153,3 +157,15 @@ def test_openai_compatible_embeddings_are_a_setting_away(tmp_path: Path, tiny_kn
     assert report.embedded == report.records and report.collection.endswith("openai-test-embed")
     assert any(r.get("model") == "test-embed" for r in fake_openai.requests)
     assert open_retriever(settings).search("LED lamps", k=1)  # the query is embedded by the same server
+
+
+async def test_services_close_the_pools_they_opened_and_leave_the_garbage_collector_alone(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    before = {t.name for t in threading.enumerate()}
+    frozen = gc.get_freeze_count()
+    services = await Services.open(tiny_settings)  # opens its own retriever, embedding engines and search threads
+    assert (await services.pipeline.answer(Question(text="How do I save energy with LED lamps?"))).sources
+    assert gc.get_freeze_count() == frozen  # process-wide tuning is for `greenbot run` only
+    await services.close()
+    pools = [t.name for t in threading.enumerate() if t.name not in before and t.name.startswith(("search", "e5"))]
+    assert pools == []
