@@ -41,7 +41,12 @@ _GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
 _GUIDE_LINK_TEXT = re.compile(r"\[([^\]]+)\]\([^()\s]*\.md\)")
 # "See" in the languages we serve: a sentence that names another guide and says this is a pointer,
 # whatever its word order ("សម្រាប់ព័ត៌មានបន្ថែម សូមមើល [x](x.md)", "[x](x.md) ကို ကြည့်ပါ").
-_SEE = re.compile(r"\b(see|read|xem|lihat|rujuk|baca|tingnan|basahin)\b|ดู|មើល|ເບິ່ງ|ကြည့်", re.IGNORECASE)
+# "The steps in [guide]" points away too: the steps are in the other guide, not in the sentence.
+_SEE = re.compile(
+    r"\b(see|read|xem|lihat|rujuk|baca|tingnan|basahin|steps in|các bước trong|langkah-langkah di|langkah dalam|mga hakbang sa)\b"
+    r"|ดู|មើល|ເບິ່ງ|ကြည့်|ขั้นตอนใน|ជំហាននៅក្នុង|ຂັ້ນຕອນໃນ|ရှိ အဆင့်များ",
+    re.IGNORECASE,
+)
 _CROSS_REFERENCE = re.compile(
     rf"\s*\((?:[^()]|\([^()]*\))*?{_GUIDE_LINK}(?:[^()]|\([^()]*\))*?\)"  # (see [x](x.md))
     rf"|\s*[;；][^;；]*?{_GUIDE_LINK}[^;；.。]*(?=[.。]|$)"  # ; see [x](x.md) for more.

@@ -12,7 +12,8 @@ often next to it). Its score adds up:
   for "which / who / is there", a step (a list item) for "how do I".
 The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
 score order, support it, with no near-repeats and from any source (a cap of two per source cost
-more facts than it gave variety). Only sentences in the owner's language are quoted when the
+more facts than it gave variety), but the source retrieval ranked first always has a say: when
+no line quotes it, its best sentence is the last point. Only sentences in the owner's language are quoted when the
 guide exists in it. Never quoted: headings, lead-ins, a guide's words about itself, its questions
 to the reader, sentences too long to show whole, and sentences about other countries only than
 the one the question names (or else the owner's).
@@ -126,6 +127,11 @@ def compose(
             continue
         chosen.append(Quote(text, number))
         taken.append(tokens)
+    top = hits[0][0]  # the source retrieval ranked first says something, in the last point if nowhere else
+    if settings.points and all(q.source_number != top for q in chosen):
+        best_of_top = next((Quote(text, n) for _, _, text, n in candidates if n == top), None)
+        if best_of_top is not None:
+            chosen = [*chosen[: settings.points], best_of_top]
     return Composed(chosen[0], tuple(chosen[1:]))
 
 

@@ -126,3 +126,12 @@ def test_a_guides_question_to_the_reader_is_marked_in_every_script() -> None:
     assert kinds("- Gaano kalapit ang sukatan sa inyong lugar?")[0][0] is SentenceKind.QUESTION
     assert kinds("trigger အဆင့်တစ်ခုစီတွင် မည်မျှ ပေးချေမည်နည်း။")[0][0] is SentenceKind.QUESTION
     assert kinds("Ask your insurer how fast it pays.")[0][0] is SentenceKind.SENTENCE
+
+
+def test_the_steps_in_another_guide_are_a_pointer_in_every_language() -> None:
+    for line in (
+        "Fans and cooling use electricity, so combine them with the steps in [energy-saving quick wins](energy-saving-quick-wins.md).",
+        "ប្រើអគ្គិសនី ដូច្នេះសូមអនុវត្តវារួមជាមួយជំហាននៅក្នុង [វិធីសន្សំថាមពលងាយៗ](energy-saving-quick-wins.md)។",
+        "ယိုစိမ့်မှုများကို ရှာဖွေပြုပြင်ရန် [ဖိသိပ်လေ ယိုစိမ့်မှုများ](compressed-air-leaks.md) ရှိ အဆင့်များကို လိုက်နာပါ။",
+    ):
+        assert kinds(line)[0][0] is SentenceKind.META, line
