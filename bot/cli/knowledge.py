@@ -113,7 +113,9 @@ def index_command(
         typer.echo(f"embedded {report.embedded}, removed {report.removed}, unchanged {report.skipped}")
     typer.echo(f"took {report.seconds:.1f} s")
     if report.errors:
-        typer.echo(f"{len(report.errors)} file problem{'s' * (len(report.errors) > 1)}: those files were skipped (their last good version stays); fix them and index again")
+        typer.echo(
+            f"{len(report.errors)} file problem{'s' * (len(report.errors) > 1)}: those files were skipped (their last good version stays); fix them and index again"
+        )
         raise typer.Exit(1)
 
 
@@ -140,8 +142,7 @@ def search_command(
     for rank, hit in enumerate(hits, 1):
         chunk = hit.chunk
         typer.echo(f"{rank}. [{hit.score:.4f}] {chunk.doc_id} ({chunk.lang}) — {chunk.title} › {chunk.section or '(intro)'}")
-        typer.echo(f"   dense #{hit.dense_rank or '-'} {_fmt(hit.dense_score)}   bm25 #{hit.lexical_rank or '-'}"
-                   f"   countries: {', '.join(chunk.countries)}")
+        typer.echo(f"   dense #{hit.dense_rank or '-'} {_fmt(hit.dense_score)}   bm25 #{hit.lexical_rank or '-'}   countries: {', '.join(chunk.countries)}")
         typer.echo(f"   {_snippet(chunk.text)}")
         for source in chunk.sources[:3]:
             typer.echo(f"   source: {source.publisher}, {source.title} ({source.date}) {source.url}")

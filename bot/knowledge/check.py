@@ -94,9 +94,23 @@ def _check_translation(doc: Document, by_id: dict[str, Document], strict: bool) 
     severity: Severity = "error" if strict else "warning"
     where = doc.key_lines.get("translated_from", line)
     if state.freshness is Freshness.UNSTAMPED:
-        return [Problem(doc.path, where, f"no record of the English version it was made from: once it matches {original.rel_path}, run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+        return [
+            Problem(
+                doc.path,
+                where,
+                f"no record of the English version it was made from: once it matches {original.rel_path}, run `greenbot knowledge stamp {doc.rel_path}`",
+                severity,
+            )
+        ]
     if state.freshness is Freshness.STALE:
-        return [Problem(doc.path, where, f"{original.rel_path} changed since this translation ({state.describe()}): update it, then run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+        return [
+            Problem(
+                doc.path,
+                where,
+                f"{original.rel_path} changed since this translation ({state.describe()}): update it, then run `greenbot knowledge stamp {doc.rel_path}`",
+                severity,
+            )
+        ]
     return []
 
 
@@ -115,10 +129,21 @@ class TermCheck:
         problems = []
         for index, (english, translated) in enumerate(zip(theirs, ours, strict=True)):
             text = translated.text.casefold()
-            missing = [term.en[0] for pattern, term in self._terms if pattern.search(english.text) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))]
+            missing = [
+                term.en[0]
+                for pattern, term in self._terms
+                if pattern.search(english.text) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))
+            ]
             if missing:
                 line = _section_line(translation, index)
-                problems.append(Problem(translation.path, line, f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms", "warning"))
+                problems.append(
+                    Problem(
+                        translation.path,
+                        line,
+                        f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms",
+                        "warning",
+                    )
+                )
         return problems
 
 
@@ -141,7 +166,13 @@ def _check_language(doc: Document, wrong_language: LanguageCheck) -> list[Proble
     found = [other for p in paragraphs if (other := wrong_language(p, doc.meta.lang)) is not None]
     if paragraphs and len(found) * 2 > len(paragraphs):
         most = max(set(found), key=found.count)
-        return [Problem(doc.path, doc.key_lines.get("lang", 1), f"lang is {doc.meta.lang!r} but the text reads as {most!r} ({len(found)} of {len(paragraphs)} paragraphs)")]
+        return [
+            Problem(
+                doc.path,
+                doc.key_lines.get("lang", 1),
+                f"lang is {doc.meta.lang!r} but the text reads as {most!r} ({len(found)} of {len(paragraphs)} paragraphs)",
+            )
+        ]
     return []
 
 

@@ -63,10 +63,7 @@ class Document:
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        return tuple(
-            Source(title=s.title, publisher=s.publisher, url=str(s.url), date=s.date)
-            for s in self.meta.sources
-        )
+        return tuple(Source(title=s.title, publisher=s.publisher, url=str(s.url), date=s.date) for s in self.meta.sources)
 
 
 @dataclass

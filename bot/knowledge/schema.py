@@ -29,9 +29,7 @@ def _known_language(code: str) -> str:
 
 def _known_country(code: str) -> str:
     if code != ALL_ASEAN and code not in ASEAN_COUNTRIES:
-        raise ValueError(
-            f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})"
-        )
+        raise ValueError(f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})")
     return code
 
 

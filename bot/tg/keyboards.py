@@ -113,7 +113,9 @@ def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMa
 
 def rating(turn_id: int) -> InlineKeyboardMarkup:
     """👍 and 👎 under an answer."""
-    return _rows([InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2)
+    return _rows(
+        [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2
+    )
 
 
 def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -123,7 +125,9 @@ def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, .
 
 def forget(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
     return _rows(
-        [InlineKeyboardButton(prompts.message(lang, "forget_yes"), callback_data=data(FORGET, "yes")),
-         InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no"))],
+        [
+            InlineKeyboardButton(prompts.message(lang, "forget_yes"), callback_data=data(FORGET, "yes")),
+            InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no")),
+        ],
         2,
     )

@@ -57,9 +57,7 @@ def test_index_json_then_search(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_errors_are_one_line(tmp_path: Path, tiny_knowledge: Path) -> None:
     env = {**os.environ, "GREENBOT_PATHS__KNOWLEDGE_DIR": str(tiny_knowledge), "GREENBOT_PATHS__DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "search", "LED"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-m", "bot", "search", "LED"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert (result.returncode, result.stderr) == (1, "error: no index yet: run `greenbot index`\n")
 
 
@@ -79,7 +77,9 @@ def test_commands_find_the_project_from_inside_knowledge_and_make_no_stray_folde
     shutil.copytree(tiny_knowledge, project / "knowledge")
     shutil.copytree(REPO / "prompts", project / "prompts")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GREENBOT_")}
-    inside = subprocess.run([sys.executable, "-m", "bot", "knowledge", "check"], cwd=project / "knowledge" / "en", env=env, capture_output=True, text=True, check=False)
+    inside = subprocess.run(
+        [sys.executable, "-m", "bot", "knowledge", "check"], cwd=project / "knowledge" / "en", env=env, capture_output=True, text=True, check=False
+    )
     assert inside.returncode == 0, inside.stderr
     assert "6 guides checked" in inside.stderr and not (project / "knowledge" / "en" / "data").exists()
     elsewhere = tmp_path_factory.mktemp("elsewhere")  # no knowledge/ here or above
