@@ -6,6 +6,7 @@ from bot.knowledge.check import (
     check_paths,
     missing_translations,
 )
+from bot.knowledge.directory import PROGRAMMES_FOLDER, Directory, ProgrammeFile, load_directory
 from bot.knowledge.loader import (
     TOPICS_FILE,
     Document,
@@ -16,19 +17,29 @@ from bot.knowledge.loader import (
     load_folder,
     load_topics,
 )
+from bot.knowledge.programmes import Programme, ProgrammeKind, ProgrammeStatus, Shown, Wording
 from bot.knowledge.schema import FrontMatter, SourceMeta
 
 __all__ = [
+    "PROGRAMMES_FOLDER",
     "TOPICS_FILE",
     "CheckReport",
+    "Directory",
     "Document",
     "FrontMatter",
     "KnowledgeFolder",
     "Problem",
+    "Programme",
+    "ProgrammeFile",
+    "ProgrammeKind",
+    "ProgrammeStatus",
+    "Shown",
     "SourceMeta",
+    "Wording",
     "check_folder",
     "check_paths",
     "document_files",
+    "load_directory",
     "load_document",
     "load_folder",
     "load_topics",
