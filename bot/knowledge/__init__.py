@@ -4,6 +4,7 @@ from bot.knowledge.check import (
     CheckReport,
     check_folder,
     check_paths,
+    check_programmes,
     missing_translations,
 )
 from bot.knowledge.directory import PROGRAMMES_FOLDER, Directory, ProgrammeFile, load_directory
@@ -38,6 +39,7 @@ __all__ = [
     "Wording",
     "check_folder",
     "check_paths",
+    "check_programmes",
     "document_files",
     "load_directory",
     "load_document",

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain import LANGUAGES
+from bot.knowledge.directory import Directory
 from bot.knowledge.glossary import Glossary, load_glossary
 from bot.knowledge.loader import CORE_FILE, Document, KnowledgeFolder, Problem, Severity
 from bot.knowledge.translations import Freshness, sections, staleness
+from bot.knowledge.wording import field_name
 
 # [text](target) — images and reference-style links are not used in the knowledge folder.
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -33,6 +35,10 @@ class CheckReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def including(self, problems: list[Problem]) -> CheckReport:
+        """This report with more problems (another part of the folder's) after its own."""
+        return CheckReport(problems=[*self.problems, *problems], missing_translations=self.missing_translations)
 
 
 # (text, the language it should be in) → the language it is really in, or None when it matches.
@@ -69,6 +75,43 @@ def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = Fals
     unknown = [core_id for core_id in folder.core if core_id not in named]
     problems.extend(Problem(folder.root / CORE_FILE, 1, f"core guide {core_id!r} does not exist") for core_id in unknown)
     return CheckReport(problems=problems, missing_translations=missing_translations(folder.documents, folder.core))
+
+
+def check_programmes(directory: Directory, *, today: dt.date, verify_every_days: int, strict: bool = False) -> list[Problem]:
+    """What loading the programme files found, and what time did to the good ones: a
+    `last_verified` more than `verify_every_days` old, a passed `closes`, and texts missing in a
+    language (owners who read it see English). These are warnings, errors with `strict`."""
+    severity: Severity = "error" if strict else "warning"
+    problems = list(directory.problems)
+    for entry in directory.files:
+        programme = entry.programme
+        age = (today - programme.last_verified).days
+        if age > verify_every_days:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line_of("last_verified"),
+                    f"last_verified {programme.last_verified.isoformat()} is {age} days ago (more than {verify_every_days}): "
+                    "check the programme's sources, then set it to the day you checked",
+                    severity,
+                )
+            )
+        if programme.closes is not None and programme.closes < today:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line_of("closes"),
+                    f"closes {programme.closes.isoformat()} has passed, so the bot no longer offers it: "
+                    "if the source says it was extended, move the date; if it has ended, delete the file",
+                    severity,
+                )
+            )
+        for loc, wording in programme.wordings().items():
+            if missing := wording.missing():
+                problems.append(
+                    Problem(entry.path, entry.line_of(*loc), f"{field_name(loc)} has no {', '.join(missing)} text: owners who read it see English", severity)
+                )
+    return sorted(problems, key=lambda p: (str(p.path), p.line))
 
 
 def missing_translations(documents: list[Document], core: list[str]) -> dict[str, list[str]]:
@@ -204,6 +247,11 @@ def check_paths(report: CheckReport, only: list[Path], root: Path) -> CheckRepor
 def documents_under(documents: list[Document], only: list[Path]) -> list[Document]:
     """The documents in the given files or folders."""
     return [doc for doc in documents if _inside(doc.path, only)]
+
+
+def files_under(paths: tuple[Path, ...], only: list[Path]) -> list[Path]:
+    """The files among `paths` that are in the given files or folders."""
+    return [path for path in paths if _inside(path, only)]
 
 
 def _inside(path: Path, only: list[Path]) -> bool:

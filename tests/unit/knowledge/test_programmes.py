@@ -1,5 +1,5 @@
-"""The programme directory: the model, loading with file:line problems, and what is open for
-whom. The day is always given, never read from the clock."""
+"""The programme directory: the model, loading with file:line problems, what is open for whom,
+and the warnings of `knowledge check`. The day is always given, never read from the clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Directory, ProgrammeKind, ProgrammeStatus, load_directory
+from bot.knowledge import Directory, ProgrammeKind, ProgrammeStatus, check_programmes, load_directory
 from bot.knowledge.programmes import ENGLISH
 from tests.support import DATA, REPO
 
@@ -100,3 +100,24 @@ def test_a_file_that_is_not_utf8_or_not_yaml_named(tiny_knowledge: Path) -> None
         "vn-other.yml:1: name the file vn-other.yaml: only .yaml files are read",
         "vn-test-green-loan.yaml:4: not UTF-8: byte 0xe9 at offset 99",
     ]
+
+
+def test_check_warns_of_old_verification_passed_closing_and_missing_languages(directory: Directory) -> None:
+    problems = [str(p).split("/programmes/")[1] for p in check_programmes(directory, today=TODAY, verify_every_days=90)]
+    assert problems == [
+        "asean-test-label.yaml:52: warning: what_you_get has no km text: owners who read it see English",
+        "asean-test-label.yaml:61: warning: how_to_apply has no km text: owners who read it see English",
+        "vn-test-closed-grant.yaml:10: warning: closes 2026-06-30 has passed, so the bot no longer offers it: "
+        "if the source says it was extended, move the date; if it has ended, delete the file",
+        "vn-test-closed-grant.yaml:11: warning: last_verified 2026-05-01 is 223 days ago (more than 90): "
+        "check the programme's sources, then set it to the day you checked",
+    ]
+    later = check_programmes(directory, today=dt.date(2027, 2, 20), verify_every_days=90, strict=True)
+    assert {p.severity for p in later} == {"error"}
+    assert sum("last_verified" in p.message for p in later) == 5  # every fixture was last checked in 2026
+
+
+def test_check_keeps_the_loading_problems(tiny_knowledge: Path) -> None:
+    shutil.copy(BROKEN / "unknown-kind.yaml", tiny_knowledge / "programmes")
+    problems = check_programmes(load_directory(tiny_knowledge), today=TODAY, verify_every_days=90)
+    assert [p.line for p in problems if p.severity == "error"] == [5]
