@@ -18,10 +18,11 @@ from bot.knowledge.loader import (
     load_folder,
     load_topics,
 )
-from bot.knowledge.programmes import Programme, ProgrammeKind, ProgrammeStatus, Shown, Wording
+from bot.knowledge.programmes import MAX_PROGRAMME_ID_CHARS, Programme, ProgrammeKind, ProgrammeStatus, Shown, Wording
 from bot.knowledge.schema import FrontMatter, SourceMeta
 
 __all__ = [
+    "MAX_PROGRAMME_ID_CHARS",
     "PROGRAMMES_FOLDER",
     "TOPICS_FILE",
     "CheckReport",

@@ -17,7 +17,7 @@ from bot.domain import ALL_ASEAN, LANGUAGES
 from bot.knowledge.schema import SLUG, Country, Language, Sector, SourceMeta
 
 ENGLISH = LANGUAGES[0]  # every text has it: the card falls back to it
-MAX_ID_CHARS = 48  # an id travels in a button's callback data, which Telegram limits to 64 bytes
+MAX_PROGRAMME_ID_CHARS = 48  # an id travels in a button's callback data, which Telegram limits to 64 bytes
 MAX_CONDITIONS = 4  # the first check asks each condition as a question: more is too long on a phone
 
 
@@ -80,7 +80,7 @@ class Programme(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=SLUG, max_length=MAX_ID_CHARS)
+    id: str = Field(pattern=SLUG, max_length=MAX_PROGRAMME_ID_CHARS)
     name: Wording
     summary: Wording
     country: Country  # an ASEAN code, or `asean` for a regional programme
