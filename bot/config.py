@@ -184,6 +184,12 @@ class PipelineSettings(BaseModel):
     composer: ComposerSettings = ComposerSettings()
 
 
+class ProgrammeSettings(BaseModel):
+    """The directory of programmes in knowledge/programmes."""
+
+    verify_every_days: int = Field(default=90, ge=1)  # `knowledge check` warns when a programme's last_verified is older
+
+
 class EvaluationSettings(BaseModel):
     """How `greenbot eval` runs suites and judges answers."""
 
@@ -228,6 +234,7 @@ class Settings(BaseSettings):
     pipeline: PipelineSettings = PipelineSettings()
     telegram: TelegramSettings = TelegramSettings()
     storage: StorageSettings = StorageSettings()
+    programmes: ProgrammeSettings = ProgrammeSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
 
     @classmethod

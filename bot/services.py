@@ -7,17 +7,23 @@ Telegram bot and the evaluation harness get what they need from here.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiosqlite
 
 from bot.config import Settings
+from bot.knowledge import Directory, load_directory
 from bot.language import detect
 from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
 from bot.storage import ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, open_db
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,16 +39,20 @@ class Services:
     profiles: ProfileStore
     feedback: FeedbackStore
     handled: HandledUpdates  # Telegram update ids already answered
+    directory: Directory  # the programmes owners can apply to
+    today: Callable[[], dt.date]  # the clock that says which programmes are open; tests fix it
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     owns_retriever: bool = False  # opened here (not lent by a test or benchmark): closed with the services, with its pools
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def open(cls, settings: Settings, retriever: HybridRetriever | None = None) -> Services:
-        """Load prompts, the index snapshot (off the event loop: it is CPU work) and the database."""
+    async def open(cls, settings: Settings, retriever: HybridRetriever | None = None, today: Callable[[], dt.date] = dt.date.today) -> Services:
+        """Load prompts, the programmes and the index snapshot (off the event loop: it is CPU
+        work) and open the database."""
         prompts = Prompts(settings.paths.prompts_dir)
         owns_retriever = retriever is None
+        directory = await asyncio.to_thread(_load_directory, settings)
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
         await asyncio.to_thread(_warm_up, retriever)
@@ -73,6 +83,8 @@ class Services:
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
             handled=handled,
+            directory=directory,
+            today=today,
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
             owns_retriever=owns_retriever,
@@ -85,13 +97,15 @@ class Services:
         return self._reindexing.locked()
 
     async def reindex(self) -> IndexReport:
-        """Re-index the knowledge folder off the event loop, then swap in the new snapshot.
+        """Re-index the knowledge folder off the event loop, then swap in the new snapshot (and
+        the programme files as they are now).
 
         Questions keep being answered from the old snapshot until the swap; one re-index at a time.
         """
         async with self._reindexing:
             report = await asyncio.to_thread(build_index, self.settings, self.retriever.embeddings, self.retriever.model_name)
             await asyncio.to_thread(self.retriever.reload)
+            self.directory = await asyncio.to_thread(_load_directory, self.settings)
         return report
 
     async def close(self) -> None:
@@ -103,6 +117,14 @@ class Services:
         for model in self.models:
             await model.aclose()
         await self.db.close()
+
+
+def _load_directory(settings: Settings) -> Directory:
+    """The programme files; a bad one is logged and left out (`greenbot knowledge check` says why)."""
+    directory = load_directory(settings.paths.knowledge_dir)
+    for problem in directory.problems:
+        logger.warning("programme left out: %s", problem)
+    return directory
 
 
 def _warm_up(retriever: HybridRetriever) -> None:

@@ -70,6 +70,14 @@ def retriever(knowledge_index: tuple[Settings, IndexReport], embeddings: LocalE5
     return open_retriever(settings, embeddings, LOCAL_MODEL_NAME)
 
 
+@pytest.fixture(scope="session")
+def tiny_retriever(tmp_path_factory: pytest.TempPathFactory, embeddings: LocalE5Embeddings) -> HybridRetriever:
+    """The small fixture folder, indexed once: for a running bot whose test is not about answers."""
+    settings = make_settings(tmp_path_factory.mktemp("tiny-index"), TINY_KNOWLEDGE)
+    build_index(settings, embeddings, LOCAL_MODEL_NAME)
+    return open_retriever(settings, embeddings, LOCAL_MODEL_NAME)
+
+
 @pytest.fixture
 def settings_factory(tmp_path: Path) -> Iterator[MakeSettings]:
     yield lambda **groups: make_settings(tmp_path / "data", **groups)

@@ -12,8 +12,8 @@ import typer
 
 from bot.cli.app import app, knowledge_app, settings_of
 from bot.domain import LANGUAGES, ScoredChunk
-from bot.knowledge import check_folder, check_paths, load_folder
-from bot.knowledge.check import documents_under
+from bot.knowledge import check_folder, check_paths, check_programmes, load_directory, load_folder
+from bot.knowledge.check import documents_under, files_under
 from bot.knowledge.status import Cell, translation_status, write_html
 from bot.knowledge.translations import fingerprint, stamp
 from bot.language import other_language
@@ -24,21 +24,27 @@ from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
 def check(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(None, help="Files or folders to check.", show_default="the whole knowledge folder"),
-    strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by, a stale translation) as errors."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by or closes, a stale translation or last_verified) as errors."),
+    on: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"),
 ) -> None:
-    """Report every problem as file:line: message; exit 1 if there is any error."""
+    """Report every problem in the guides and the programmes as file:line: message; exit 1 if there is any error."""
     settings = settings_of(ctx)
+    today = on.date() if on is not None else dt.date.today()
     root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
     folder = load_folder(root)
-    report = check_folder(folder, today=dt.date.today(), strict=strict, wrong_language=other_language)
+    directory = load_directory(root)
+    report = check_folder(folder, today=today, strict=strict, wrong_language=other_language).including(
+        check_programmes(directory, today=today, verify_every_days=settings.programmes.verify_every_days, strict=strict)
+    )
     if paths:
         report = check_paths(report, paths, root)
     for problem in report.problems:
         typer.echo(f"{_shown(problem.path)}:{problem.line}: {'warning: ' if problem.severity == 'warning' else ''}{problem.message}")
     for doc_id, langs in report.missing_translations.items():
         typer.echo(f"translations missing for core guide {doc_id}: {', '.join(langs)}")
-    checked = len(documents_under(folder.documents, paths)) if paths else len(folder.documents)
-    typer.echo(f"{checked} guides checked: {len(report.errors)} errors, {len(report.warnings)} warnings", err=True)
+    guides = len(documents_under(folder.documents, paths)) if paths else len(folder.documents)
+    programmes = len(files_under(directory.paths, paths)) if paths else len(directory.paths)
+    typer.echo(f"{guides} guides and {programmes} programmes checked: {len(report.errors)} errors, {len(report.warnings)} warnings", err=True)
     if report.errors:
         raise typer.Exit(1)
 

@@ -4,8 +4,10 @@ from bot.knowledge.check import (
     CheckReport,
     check_folder,
     check_paths,
+    check_programmes,
     missing_translations,
 )
+from bot.knowledge.directory import PROGRAMMES_FOLDER, Directory, ProgrammeFile, load_directory
 from bot.knowledge.loader import (
     TOPICS_FILE,
     Document,
@@ -16,19 +18,31 @@ from bot.knowledge.loader import (
     load_folder,
     load_topics,
 )
+from bot.knowledge.programmes import MAX_PROGRAMME_ID_CHARS, Programme, ProgrammeKind, ProgrammeStatus, Shown, Wording
 from bot.knowledge.schema import FrontMatter, SourceMeta
 
 __all__ = [
+    "MAX_PROGRAMME_ID_CHARS",
+    "PROGRAMMES_FOLDER",
     "TOPICS_FILE",
     "CheckReport",
+    "Directory",
     "Document",
     "FrontMatter",
     "KnowledgeFolder",
     "Problem",
+    "Programme",
+    "ProgrammeFile",
+    "ProgrammeKind",
+    "ProgrammeStatus",
+    "Shown",
     "SourceMeta",
+    "Wording",
     "check_folder",
     "check_paths",
+    "check_programmes",
     "document_files",
+    "load_directory",
     "load_document",
     "load_folder",
     "load_topics",

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain import LANGUAGES
+from bot.knowledge.directory import Directory
 from bot.knowledge.glossary import Glossary, load_glossary
 from bot.knowledge.loader import CORE_FILE, Document, KnowledgeFolder, Problem, Severity
 from bot.knowledge.translations import Freshness, sections, staleness
+from bot.knowledge.wording import field_name
 
 # [text](target) — images and reference-style links are not used in the knowledge folder.
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -33,6 +35,10 @@ class CheckReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def including(self, problems: list[Problem]) -> CheckReport:
+        """This report with more problems (another part of the folder's) after its own."""
+        return CheckReport(problems=[*self.problems, *problems], missing_translations=self.missing_translations)
 
 
 # (text, the language it should be in) → the language it is really in, or None when it matches.
@@ -71,6 +77,43 @@ def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = Fals
     return CheckReport(problems=problems, missing_translations=missing_translations(folder.documents, folder.core))
 
 
+def check_programmes(directory: Directory, *, today: dt.date, verify_every_days: int, strict: bool = False) -> list[Problem]:
+    """What loading the programme files found, and what time did to the good ones: a
+    `last_verified` more than `verify_every_days` old, a passed `closes`, and texts missing in a
+    language (owners who read it see English). These are warnings, errors with `strict`."""
+    severity: Severity = "error" if strict else "warning"
+    problems = list(directory.problems)
+    for entry in directory.files:
+        programme = entry.programme
+        age = (today - programme.last_verified).days
+        if age > verify_every_days:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line_of("last_verified"),
+                    f"last_verified {programme.last_verified.isoformat()} is {age} days ago (more than {verify_every_days}): "
+                    "check the programme's sources, then set it to the day you checked",
+                    severity,
+                )
+            )
+        if programme.closes is not None and programme.closes < today:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line_of("closes"),
+                    f"closes {programme.closes.isoformat()} has passed, so the bot no longer offers it: "
+                    "if the source says it was extended, move the date; if it has ended, delete the file",
+                    severity,
+                )
+            )
+        for loc, wording in programme.wordings().items():
+            if missing := wording.missing():
+                problems.append(
+                    Problem(entry.path, entry.line_of(*loc), f"{field_name(loc)} has no {', '.join(missing)} text: owners who read it see English", severity)
+                )
+    return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
 def missing_translations(documents: list[Document], core: list[str]) -> dict[str, list[str]]:
     """For each core guide (core.yaml), the languages it has no translation in yet."""
     have: dict[str, set[str]] = {}
@@ -94,9 +137,23 @@ def _check_translation(doc: Document, by_id: dict[str, Document], strict: bool) 
     severity: Severity = "error" if strict else "warning"
     where = doc.key_lines.get("translated_from", line)
     if state.freshness is Freshness.UNSTAMPED:
-        return [Problem(doc.path, where, f"no record of the English version it was made from: once it matches {original.rel_path}, run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+        return [
+            Problem(
+                doc.path,
+                where,
+                f"no record of the English version it was made from: once it matches {original.rel_path}, run `greenbot knowledge stamp {doc.rel_path}`",
+                severity,
+            )
+        ]
     if state.freshness is Freshness.STALE:
-        return [Problem(doc.path, where, f"{original.rel_path} changed since this translation ({state.describe()}): update it, then run `greenbot knowledge stamp {doc.rel_path}`", severity)]
+        return [
+            Problem(
+                doc.path,
+                where,
+                f"{original.rel_path} changed since this translation ({state.describe()}): update it, then run `greenbot knowledge stamp {doc.rel_path}`",
+                severity,
+            )
+        ]
     return []
 
 
@@ -115,10 +172,21 @@ class TermCheck:
         problems = []
         for index, (english, translated) in enumerate(zip(theirs, ours, strict=True)):
             text = translated.text.casefold()
-            missing = [term.en[0] for pattern, term in self._terms if pattern.search(english.text) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))]
+            missing = [
+                term.en[0]
+                for pattern, term in self._terms
+                if pattern.search(english.text) and not any(f.casefold() in text for f in term.forms(translation.meta.lang))
+            ]
             if missing:
                 line = _section_line(translation, index)
-                problems.append(Problem(translation.path, line, f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms", "warning"))
+                problems.append(
+                    Problem(
+                        translation.path,
+                        line,
+                        f"glossary: {', '.join(repr(m) for m in missing)} in the English of this section, but none of the glossary's {translation.meta.lang} forms",
+                        "warning",
+                    )
+                )
         return problems
 
 
@@ -141,7 +209,13 @@ def _check_language(doc: Document, wrong_language: LanguageCheck) -> list[Proble
     found = [other for p in paragraphs if (other := wrong_language(p, doc.meta.lang)) is not None]
     if paragraphs and len(found) * 2 > len(paragraphs):
         most = max(set(found), key=found.count)
-        return [Problem(doc.path, doc.key_lines.get("lang", 1), f"lang is {doc.meta.lang!r} but the text reads as {most!r} ({len(found)} of {len(paragraphs)} paragraphs)")]
+        return [
+            Problem(
+                doc.path,
+                doc.key_lines.get("lang", 1),
+                f"lang is {doc.meta.lang!r} but the text reads as {most!r} ({len(found)} of {len(paragraphs)} paragraphs)",
+            )
+        ]
     return []
 
 
@@ -173,6 +247,11 @@ def check_paths(report: CheckReport, only: list[Path], root: Path) -> CheckRepor
 def documents_under(documents: list[Document], only: list[Path]) -> list[Document]:
     """The documents in the given files or folders."""
     return [doc for doc in documents if _inside(doc.path, only)]
+
+
+def files_under(paths: tuple[Path, ...], only: list[Path]) -> list[Path]:
+    """The files among `paths` that are in the given files or folders."""
+    return [path for path in paths if _inside(path, only)]
 
 
 def _inside(path: Path, only: list[Path]) -> bool:

@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import frontmatter
 import yaml
@@ -63,10 +63,7 @@ class Document:
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        return tuple(
-            Source(title=s.title, publisher=s.publisher, url=str(s.url), date=s.date)
-            for s in self.meta.sources
-        )
+        return tuple(Source(title=s.title, publisher=s.publisher, url=str(s.url), date=s.date) for s in self.meta.sources)
 
 
 @dataclass
@@ -154,13 +151,9 @@ def load_folder(root: Path) -> KnowledgeFolder:
 
 def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Document | None, list[Problem]]:
     """Parse and validate one file; return the document, or None with the reasons."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(path, line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
-    text = text.removeprefix("\ufeff")
+    text = read_utf8(path)
+    if isinstance(text, Problem):
+        return None, [text]
     if not _FRONT_MATTER.detect(text):
         return None, [Problem(path, 1, "missing front matter: the file must start with a '---' line")]
     try:
@@ -171,29 +164,17 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
     body_line = text.count("\n", 0, len(text) - len(body)) + 1  # the body is what is left of the file
     closing_line = text.count("\n", 0, text.index(fm_text) + len(fm_text)) + 1  # the closing "---"
     first_line = text[: text.index(fm_text)].count("\n") + 1  # YAML line 0 is this file line
-    try:
-        node = yaml.compose(fm_text, Loader=_YAML)
-        data = yaml.load(fm_text, Loader=_YAML)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + first_line if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        line_text = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
-        return None, [Problem(path, line, yaml_hint(reason, line_text))]
-    except ValueError:  # YAML reads 2026-02-30 as a date, and Python refuses it
-        bad = _impossible_date(yaml.compose(fm_text, Loader=_YAML))
-        line, text = (bad.start_mark.line + first_line, bad.value) if bad is not None else (first_line, "a date")
-        return None, [Problem(path, line, f"{text} is not a real date: write it as YYYY-MM-DD, e.g. 2026-02-28")]
-    if not isinstance(data, dict):
-        return None, [Problem(path, 1, "front matter must be a set of 'key: value' lines")]
+    parsed = parse_mapping(path, fm_text, first_line, what="front matter")
+    if isinstance(parsed, Problem):
+        return None, [parsed]
 
-    key_lines = _key_lines(node, first_line)
+    key_lines = parsed.key_lines
     problems: list[Problem] = []
     try:
-        meta = FrontMatter.model_validate(data)
+        meta = FrontMatter.model_validate(parsed.data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(Problem(path, line_of(node, error["loc"], first_line), explain(error)))
+            problems.append(Problem(path, parsed.line_of(error["loc"]), explain(error)))
         return None, problems
 
     for topic in meta.topics:
@@ -227,6 +208,56 @@ def _naming_problems(path: Path, meta: FrontMatter, key_lines: dict[str, int]) -
     return []
 
 
+@dataclass(frozen=True)
+class ParsedYaml:
+    """A YAML mapping read from a file, with its node tree for the file line of any key or value."""
+
+    data: dict[str, Any]
+    node: yaml.MappingNode
+    first_line: int  # the file line of the YAML text's first line
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        """Top-level key → 1-based line in the file."""
+        return {str(key.value): key.start_mark.line + self.first_line for key, _ in self.node.value}
+
+    def line_of(self, loc: tuple[int | str, ...]) -> int:
+        """The file line of a pydantic error location."""
+        return line_of(self.node, loc, self.first_line)
+
+
+def read_utf8(path: Path) -> str | Problem:
+    """The file's text without a byte-order mark, or where it stops being UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(path, line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")
+
+
+def parse_mapping(path: Path, yaml_text: str, first_line: int = 1, *, what: str) -> ParsedYaml | Problem:
+    """Parse YAML that must be a set of `key: value` lines (`what` names it in problems), or say
+    on which file line it goes wrong and what to do about it."""
+    try:
+        node = yaml.compose(yaml_text, Loader=_YAML)
+        data = yaml.load(yaml_text, Loader=_YAML)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first_line if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc)
+        lines = yaml_text.splitlines()
+        line_text = lines[line - first_line] if 0 <= line - first_line < len(lines) else ""
+        return Problem(path, line, yaml_hint(reason, line_text, what))
+    except ValueError:  # YAML reads 2026-02-30 as a date, and Python refuses it
+        bad = _impossible_date(yaml.compose(yaml_text, Loader=_YAML))
+        line, value = (bad.start_mark.line + first_line, bad.value) if bad is not None else (first_line, "a date")
+        return Problem(path, line, f"{value} is not a real date: write it as YYYY-MM-DD, e.g. 2026-02-28")
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return Problem(path, 1, f"{what} must be a set of 'key: value' lines")
+    return ParsedYaml({str(k): v for k, v in data.items()}, node, first_line)
+
+
 def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
     """The first scalar that YAML takes for a date but that is no real day."""
     if isinstance(node, yaml.ScalarNode):
@@ -242,13 +273,6 @@ def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
     elif isinstance(node, yaml.SequenceNode):
         children = list(node.value)
     return next((bad for child in children if (bad := _impossible_date(child)) is not None), None)
-
-
-def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
-    """Top-level key → 1-based line in the file."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(key.value): key.start_mark.line + first_line for key, _ in node.value}
 
 
 def line_of(node: yaml.Node | None, loc: tuple[int | str, ...], first_line: int) -> int:

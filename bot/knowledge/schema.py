@@ -17,7 +17,7 @@ from pydantic import (
 
 from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES, SECTORS
 
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # lowercase words joined by dashes: ids and file names
 _SOURCE_DATE = re.compile(r"^(n\.d\.|\d{4}(-\d{2}(-\d{2})?)?)$")
 
 
@@ -29,9 +29,7 @@ def _known_language(code: str) -> str:
 
 def _known_country(code: str) -> str:
     if code != ALL_ASEAN and code not in ASEAN_COUNTRIES:
-        raise ValueError(
-            f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})"
-        )
+        raise ValueError(f"unknown country {code!r} (expected {ALL_ASEAN} or one of {', '.join(ASEAN_COUNTRIES)})")
     return code
 
 
@@ -39,6 +37,12 @@ def _known_sector(code: str) -> str:
     if code not in SECTORS:
         raise ValueError(f"unknown sector {code!r} (expected one of {', '.join(SECTORS)})")
     return code
+
+
+# The codes a knowledge file may use, checked where they are read (guides and programmes alike).
+Language = Annotated[str, AfterValidator(_known_language)]
+Country = Annotated[str, AfterValidator(_known_country)]
+Sector = Annotated[str, AfterValidator(_known_sector)]
 
 
 def _source_date(value: object) -> str:
@@ -75,17 +79,17 @@ class FrontMatter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=_SLUG)
+    id: str = Field(pattern=SLUG)
     title: str = Field(min_length=1)
-    lang: Annotated[str, AfterValidator(_known_language)]
+    lang: Language
     topics: list[str] = Field(min_length=1)
-    countries: list[Annotated[str, AfterValidator(_known_country)]] = Field(min_length=1)
+    countries: list[Country] = Field(min_length=1)
     sources: list[SourceMeta] = Field(min_length=1)
     updated: dt.date
     review_by: dt.date
-    translation_of: str | None = Field(default=None, pattern=_SLUG)
+    translation_of: str | None = Field(default=None, pattern=SLUG)
     # Translations only: what they were made from (`greenbot knowledge stamp` writes it) and
     # whether a native speaker has checked them.
     translated_from: TranslatedFrom | None = None
     review: Literal["machine", "native"] | None = None
-    sectors: list[Annotated[str, AfterValidator(_known_sector)]] = Field(default_factory=list)
+    sectors: list[Sector] = Field(default_factory=list)

@@ -14,6 +14,7 @@ _DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date
 
 def field_name(loc: tuple[int | str, ...]) -> str:
     """`("sources", 0, "url")` → "source 1's url"; `("topics", 2)` → "topics item 3"."""
+    loc = tuple(part for part in loc if part != "[key]")  # pydantic's marker for a bad mapping key
     if not loc:
         return "the front matter"
     head, *rest = loc
@@ -24,8 +25,8 @@ def field_name(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def explain(error: ErrorDetails) -> str:
-    """One plain sentence for one validation error."""
+def explain(error: ErrorDetails, what: str = "guides") -> str:
+    """One plain sentence for one validation error in a file of `what` (guides, programmes)."""
     loc, kind = tuple(error["loc"]), error["type"]
     field = field_name(loc)
     if kind == "missing":
@@ -39,12 +40,14 @@ def explain(error: ErrorDetails) -> str:
     if kind == "extra_forbidden" and loc == ("core",):
         return "core is no longer set in a guide: the core guides are listed in knowledge/core.yaml"
     if kind == "extra_forbidden":
-        return f"{field} is not a field guides may have (check the spelling)"
+        return f"{field} is not a field {what} may have (check the spelling)"
     if kind == "string_pattern_mismatch" and loc[-1] in ("id", "translation_of"):
         return f"{field} must be lowercase words joined by dashes, like refrigeration-savings"
     if kind == "too_short":
         return f"{field} needs at least one entry"
-    if kind == "literal_error":
+    if kind == "too_long" and "max_length" in error.get("ctx", {}):
+        return f"{field} has {error['ctx'].get('actual_length', 'too many')} entries: keep it to {error['ctx']['max_length']}"
+    if kind in ("literal_error", "enum"):
         return f"{field} must be one of {error.get('ctx', {}).get('expected', 'the allowed values')}"
     if kind in ("string_too_short",):
         return f"{field} is empty"
@@ -52,11 +55,11 @@ def explain(error: ErrorDetails) -> str:
     return f"{field}: {message}"
 
 
-def yaml_hint(reason: str, line_text: str) -> str:
+def yaml_hint(reason: str, line_text: str, what: str = "front matter") -> str:
     """A YAML parser's complaint, with what to do about the usual causes."""
     key, _, value = line_text.partition(":")
     if "mapping values are not allowed" in reason and ":" in value:
         return f'{key.strip()} contains a colon: put the whole value in double quotes, e.g. {key.strip()}: "{value.strip()}"'
     if "found character '\\t'" in reason:
         return "a tab is used for indenting: use spaces"
-    return f"the front matter is not valid YAML ({reason}): check quotes, colons and indentation on this line"
+    return f"the {what} is not valid YAML ({reason}): check quotes, colons and indentation on this line"

@@ -1,7 +1,7 @@
 """build_application(): the python-telegram-bot Application with every handler registered.
 
 The routing table reads top to bottom here; the handlers live in the modules named after what
-they do (onboarding, questions, feedback, account, admin, errors).
+they do (onboarding, questions, programmes, feedback, account, admin, errors).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.services import Services
-from bot.tg import account, admin, feedback, keyboards, onboarding, questions, screens
+from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
 from bot.tg.incoming import UpdateReader
@@ -62,6 +62,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CommandHandler("profile", onboarding.profile_command),
             CommandHandler("topics", questions.topics_command),
             CommandHandler("sources", questions.sources_command),
+            CommandHandler("programmes", programmes.programmes_command),
             CommandHandler("help", account.help_command),
             CommandHandler("privacy", account.privacy_command),
             CommandHandler("mydata", account.mydata_command),
@@ -76,6 +77,9 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CallbackQueryHandler(questions.topic_chosen, pattern=f"^{keyboards.TOPIC}:"),
             CallbackQueryHandler(questions.suggestion_chosen, pattern=f"^{keyboards.ASK}:"),
             CallbackQueryHandler(questions.sector_question_chosen, pattern=f"^{keyboards.SECTOR_ASK}:"),
+            CallbackQueryHandler(programmes.programme_chosen, pattern=f"^{keyboards.PROGRAMME}:"),
+            CallbackQueryHandler(programmes.check_started, pattern=f"^{keyboards.CHECK}:"),
+            CallbackQueryHandler(programmes.check_answered, pattern=f"^{keyboards.ANSWER}:"),
             CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
             CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
             CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),

@@ -12,11 +12,14 @@ from typing import Protocol
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS
+from bot.knowledge import MAX_PROGRAMME_ID_CHARS, Programme
 from bot.prompts import Prompts
 
 LANG, COUNTRY, SECTOR, PROFILE = "lang", "country", "sector", "profile"
 TOPIC, ASK, SECTOR_ASK, RATE, WHY, FORGET = "topic", "ask", "sask", "fb", "why", "forget"
+PROGRAMME, CHECK, ANSWER = "prog", "check", "elig"  # a programme's card; its first check; one answer in it
 SKIP, NEXT = "skip", "next"
+YES, NO = "yes", "no"
 MAX_CALLBACK_BYTES = 64
 
 
@@ -34,6 +37,8 @@ def data(*parts: object) -> str:
     return value
 
 
+_PROGRAMME_ID = rf"[a-z0-9-]{{1,{MAX_PROGRAMME_ID_CHARS}}}"
+
 # What each kind of button may carry after its kind (and an optional ":next"); ids and indexes
 # are bounded so that a forged number can never overflow SQLite's 64-bit integers.
 _VALUES = {
@@ -47,6 +52,9 @@ _VALUES = {
     RATE: r"(?:up|down):\d{1,18}",
     WHY: r"\d{1,18}:[a-z_]{1,20}",
     FORGET: r"yes|no",
+    PROGRAMME: _PROGRAMME_ID,
+    CHECK: _PROGRAMME_ID,
+    ANSWER: rf"{_PROGRAMME_ID}:\d:(?:yes|no)",  # the condition's index and the answer
 }
 _VALID = re.compile("|".join(f"{kind}:(?:{values})(?::{NEXT})?" for kind, values in _VALUES.items()))
 
@@ -113,7 +121,9 @@ def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMa
 
 def rating(turn_id: int) -> InlineKeyboardMarkup:
     """👍 and 👎 under an answer."""
-    return _rows([InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2)
+    return _rows(
+        [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2
+    )
 
 
 def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -123,7 +133,33 @@ def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, .
 
 def forget(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
     return _rows(
-        [InlineKeyboardButton(prompts.message(lang, "forget_yes"), callback_data=data(FORGET, "yes")),
-         InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no"))],
+        [
+            InlineKeyboardButton(prompts.message(lang, "forget_yes"), callback_data=data(FORGET, "yes")),
+            InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no")),
+        ],
         2,
     )
+
+
+def programmes(listed: list[Programme], lang: str) -> InlineKeyboardMarkup:
+    """One programme a row, named in the owner's language; each opens its card."""
+    return _rows([InlineKeyboardButton(p.name.shown(lang).text, callback_data=data(PROGRAMME, p.id)) for p in listed], 1)
+
+
+def card(prompts: Prompts, lang: str, programme: Programme, *, checkable: bool) -> InlineKeyboardMarkup:
+    """Under a card: the first check (only while the programme is open) and its website."""
+    buttons = [InlineKeyboardButton(prompts.message(lang, "check_start"), callback_data=data(CHECK, programme.id))] if checkable else []
+    return _rows([*buttons, _website(prompts, lang, programme)], 1)
+
+
+def answers(prompts: Prompts, lang: str, programme: Programme, index: int) -> InlineKeyboardMarkup:
+    """Yes and No to condition `index` of the first check."""
+    return _rows([InlineKeyboardButton(prompts.message(lang, f"check_{a}"), callback_data=data(ANSWER, programme.id, index, a)) for a in (YES, NO)], 2)
+
+
+def website(prompts: Prompts, lang: str, programme: Programme) -> InlineKeyboardMarkup:
+    return _rows([_website(prompts, lang, programme)], 1)
+
+
+def _website(prompts: Prompts, lang: str, programme: Programme) -> InlineKeyboardButton:
+    return InlineKeyboardButton(prompts.message(lang, "card_website"), url=str(programme.url))

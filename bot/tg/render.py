@@ -72,6 +72,17 @@ def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     return f"{cut}…"
 
 
+def render_sections(sections: list[tuple[str, str]], limit: int = TELEGRAM_LIMIT) -> list[Part]:
+    """Blocks of text each under a bold heading (none where the heading is empty), such as a
+    programme's card."""
+    blocks = []
+    for heading, text in sections:
+        lines = [(f"<b>{html.escape(heading)}</b>", heading)] if heading else []
+        lines += [(html.escape(text.strip()), text.strip())] if text.strip() else []
+        blocks.append(_Block("\n".join(marked for marked, _ in lines), "\n".join(plain for _, plain in lines)))
+    return _pack(blocks, limit)
+
+
 def render_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[Part]:
     """Plain bot text (greetings, refusals) as escaped HTML parts."""
     return _pack([_text_block(p) for p in re.split(r"\n\s*\n", text) if p.strip()], limit)

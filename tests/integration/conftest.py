@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,17 +29,24 @@ def bot_api() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def start_bot(bot_api: FakeBotAPI, tmp_path: Path, retriever: HybridRetriever) -> AsyncIterator[StartBot]:
-    """Start the bot (offline by default) with its own database; stopped gracefully after the test."""
+async def start_bot(bot_api: FakeBotAPI, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[StartBot]:
+    """Start the bot (offline by default) with its own database; stopped gracefully after the test.
+
+    Without `with_retriever` it answers from the real knowledge/ index, built once per session
+    when a test first needs it; `today` fixes the clock that says which programmes are open."""
     running: list[RunningBot] = []
 
-    async def start(*, telegram: dict[str, Any] | None = None, with_retriever: HybridRetriever | None = None, **groups: Any) -> RunningBot:
+    async def start(
+        *, telegram: dict[str, Any] | None = None, with_retriever: HybridRetriever | None = None, today: dt.date | None = None, **groups: Any
+    ) -> RunningBot:
         settings = make_settings(
             tmp_path / "data",
             telegram={"token": "123:TEST", "base_url": f"{bot_api.url}/bot", "admin_user_ids": [ADMIN], "retry_backoff_s": 0.05, **(telegram or {})},  # type: ignore[attr-defined]
             **groups,
         )
-        services = await Services.open(settings, retriever=with_retriever or retriever)
+        retriever = with_retriever or request.getfixturevalue("retriever")
+        clock = (lambda: today) if today is not None else dt.date.today
+        services = await Services.open(settings, retriever=retriever, today=clock)
         application = build_application(settings, services)
         stop = asyncio.Event()
         task = asyncio.create_task(serve(application, settings.telegram, stop))

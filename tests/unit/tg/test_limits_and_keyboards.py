@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.knowledge import load_directory
 from bot.prompts import Prompts
 from bot.tg import keyboards
 from bot.tg.limits import QuestionLimits
@@ -35,3 +36,18 @@ def test_callback_data_round_trips_and_stays_under_64_bytes() -> None:
     assert keyboards.parse("fb:up:12") == ["up", "12"] and keyboards.parse(None) == []
     with pytest.raises(ValueError, match="over 64 bytes"):
         keyboards.data("ask", "x" * 70)
+
+
+def test_programme_buttons_carry_valid_data_for_every_real_programme() -> None:
+    prompts = Prompts(REPO / "prompts")
+    programmes = list(load_directory(REPO / "knowledge").programmes)
+    markups = [keyboards.programmes(programmes, "my")]
+    for programme in programmes:
+        markups.append(keyboards.card(prompts, "th", programme, checkable=True))
+        markups += [keyboards.answers(prompts, "km", programme, i) for i in range(len(programme.who_can_apply))]
+    buttons = [button for markup in markups for row in markup.inline_keyboard for button in row]
+    data = [b.callback_data for b in buttons if b.url is None]
+    assert len(data) > 3 * len(programmes)
+    assert all(isinstance(d, str) and len(d.encode()) <= keyboards.MAX_CALLBACK_BYTES and keyboards.is_valid(d) for d in data)
+    assert {b.url for b in buttons if b.url is not None} == {str(p.url) for p in programmes}
+    assert not keyboards.is_valid("elig:Some Id:0:yes") and not keyboards.is_valid("elig:sg-efs-green:12:yes")

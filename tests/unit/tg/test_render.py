@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 
 from bot.domain import Answer, AnswerMode, CitedSource
-from bot.tg.render import SNIPPET_CHARS, TELEGRAM_LIMIT, render_answer, render_sources, render_text
+from bot.tg.render import SNIPPET_CHARS, TELEGRAM_LIMIT, render_answer, render_sections, render_sources, render_text
 
 SOURCE = CitedSource(
-    number=1, id="x", original_id="x", title="Fees <2024> & more", url="https://example.org/a?b=1&c=2",
-    snippet="", countries=("MY",), date="2024-06-27",
+    number=1,
+    id="x",
+    original_id="x",
+    title="Fees <2024> & more",
+    url="https://example.org/a?b=1&c=2",
+    snippet="",
+    countries=("MY",),
+    date="2024-06-27",
 )
 
 
@@ -51,10 +57,14 @@ def test_a_single_giant_word_is_still_cut() -> None:
 
 
 def test_sources_command_shows_escaped_short_snippets() -> None:
-    source = CitedSource(
-        number=3, id="x", original_id="x", title="T & U", url="https://e.org", snippet="Keep <doors> shut. " * 40, countries=("asean",)
-    )
+    source = CitedSource(number=3, id="x", original_id="x", title="T & U", url="https://e.org", snippet="Keep <doors> shut. " * 40, countries=("asean",))
     [part] = render_sources([source], "Sources", "applies to")
-    assert part.html.startswith("<b>Sources</b>\n\n3. <a href=\"https://e.org\">T &amp; U</a>\n<i>Keep &lt;doors&gt; shut.")
+    assert part.html.startswith('<b>Sources</b>\n\n3. <a href="https://e.org">T &amp; U</a>\n<i>Keep &lt;doors&gt; shut.')
     snippet = part.plain.splitlines()[-1]
     assert len(snippet) <= SNIPPET_CHARS + 1 and snippet.endswith("…")
+
+
+def test_sections_have_bold_escaped_headings_and_may_have_none() -> None:
+    [part] = render_sections([("Fees <2024>", "Up to 70% & more\n"), ("", "Last checked: 2026-12-05.")])
+    assert part.html == "<b>Fees &lt;2024&gt;</b>\nUp to 70% &amp; more\n\nLast checked: 2026-12-05."
+    assert part.plain == "Fees <2024>\nUp to 70% & more\n\nLast checked: 2026-12-05."
