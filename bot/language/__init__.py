@@ -1,7 +1,9 @@
-"""Language detection for chat messages: pure functions, no network."""
+"""Language detection for chat messages and text folded for matching: pure functions, no network."""
 
 from bot.language.codes import CONTENT_LANGUAGES, SUPPORTED, normalise_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
+from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
+from bot.language.places import countries_named
 
 __all__ = [
     "CONTENT_LANGUAGES",
@@ -9,7 +11,13 @@ __all__ = [
     "SUPPORTED",
     "Detection",
     "Priors",
+    "character_pairs",
+    "countries_named",
     "detect",
+    "fold",
+    "jaccard",
     "normalise_code",
     "other_language",
+    "split_folded",
+    "tokenize",
 ]

@@ -8,8 +8,7 @@ from bot.retrieval.embeddings import (
     token_counter,
 )
 from bot.retrieval.index import IndexReport, build_index
-from bot.retrieval.lexical import LexicalIndex, jaccard, normalize, tokenize
-from bot.retrieval.places import countries_named
+from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
 
@@ -24,12 +23,8 @@ __all__ = [
     "build_embeddings",
     "build_index",
     "collection_name",
-    "countries_named",
-    "jaccard",
-    "normalize",
     "open_client",
     "open_collection",
     "open_retriever",
     "token_counter",
-    "tokenize",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.glossary import Glossary
-from bot.retrieval.lexical import normalize
+from bot.language import fold
 
 
 class QueryExpander:
@@ -22,7 +22,7 @@ class QueryExpander:
             english = term.en[0]
             for lang in ("vi", "th", "id", "ms", "tl", "km", "lo", "my"):
                 for form in term.forms(lang):
-                    flat = normalize(form)
+                    flat = fold(form)
                     if len(flat) >= 2 and flat not in found:
                         pattern = re.compile(rf"(?<!\w){re.escape(flat)}(?!\w)" if flat.isascii() else re.escape(flat))
                         found[flat] = (pattern, english)
@@ -30,7 +30,7 @@ class QueryExpander:
 
     def english_terms(self, question: str) -> list[str]:
         """The English term of every glossary form in `question`, in order of length, once each."""
-        flat = normalize(question)
+        flat = fold(question)
         terms: list[str] = []
         for pattern, english in self._forms:
             if pattern.search(flat):

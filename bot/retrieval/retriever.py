@@ -35,11 +35,11 @@ from langchain_core.embeddings import Embeddings
 from bot.config import RetrievalSettings, Settings
 from bot.domain import Chunk, Preferences, ScoredChunk
 from bot.knowledge.glossary import load_glossary
+from bot.language import countries_named, jaccard, tokenize
 from bot.retrieval.chunking import TITLE, passage_chunk
 from bot.retrieval.embeddings import build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
-from bot.retrieval.lexical import LexicalIndex, jaccard, tokenize
-from bot.retrieval.places import countries_named
+from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
 
 logger = logging.getLogger(__name__)
