@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 # Languages the bot serves, as ISO 639-1 codes, English first (the fallback).
 LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
@@ -116,6 +117,33 @@ class Preferences:
 
     country: str | None = None
     sector: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard restrictions, for the content team's `greenbot search`: a country (its own guides
+    plus ASEAN-wide ones) and a topic. Answers use Preferences instead."""
+
+    country: str | None = None
+    topic: str | None = None
+
+    def allows(self, chunk: Chunk) -> bool:
+        if self.country and not chunk.applies_to(self.country):
+            return False
+        return not self.topic or self.topic in chunk.topics
+
+
+Role = Literal["system", "user", "assistant"]  # who says a message to a chat model
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's reply and what it cost."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    model: str
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from pathlib import Path
 import typer
 
 from bot.cli.app import app, knowledge_app, settings_of
-from bot.domain import LANGUAGES, ScoredChunk
+from bot.domain import LANGUAGES, Filters, ScoredChunk
 from bot.knowledge import check_folder, check_paths, load_folder
 from bot.knowledge.check import documents_under
 from bot.knowledge.status import Cell, translation_status, write_html
 from bot.knowledge.translations import fingerprint, stamp
 from bot.language import other_language
-from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
+from bot.retrieval import build_embeddings, build_index, open_retriever
 
 
 @knowledge_app.command("check")

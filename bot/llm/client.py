@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Literal
 
 import httpx
 import openai
@@ -25,23 +23,13 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
+from bot.domain import Completion, Role
 from bot.llm.errors import translated_errors
 from bot.llm.recording import recording_transport
 
 logger = logging.getLogger(__name__)
 
-Role = Literal["system", "user", "assistant"]
 _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
-
-
-@dataclass(frozen=True)
-class Completion:
-    """A model's reply and what it cost."""
-
-    text: str
-    prompt_tokens: int
-    completion_tokens: int
-    model: str
 
 
 class ChatClient:

@@ -25,14 +25,15 @@ from bot.domain import (
     LANGUAGE_NAMES,
     Answer,
     CitedSource,
+    Completion,
     Preferences,
     Question,
+    Role,
     ScoredChunk,
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
 from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
-from bot.llm import Completion, Role
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
 from bot.pipeline.grounding import check_citations, ungrounded_numbers

@@ -9,13 +9,12 @@ from bot.retrieval.embeddings import (
 )
 from bot.retrieval.index import IndexReport, build_index
 from bot.retrieval.lexical import LexicalIndex
-from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
+from bot.retrieval.retriever import HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
 
 __all__ = [
     "LOCAL_MODEL_NAME",
     "Chunker",
-    "Filters",
     "HybridRetriever",
     "IndexReport",
     "LexicalIndex",

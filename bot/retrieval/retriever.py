@@ -33,7 +33,7 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import Chunk, Preferences, ScoredChunk
+from bot.domain import Chunk, Filters, Preferences, ScoredChunk
 from bot.knowledge.glossary import load_glossary
 from bot.language import countries_named, jaccard, tokenize
 from bot.retrieval.chunking import TITLE, passage_chunk
@@ -48,20 +48,6 @@ FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages say the same
 # Searches running at once; most of them wait for an embedding engine, which costs nothing.
 _SEARCH_THREADS = 16
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Hard restrictions, for the content team's `greenbot search`: a country (its own guides
-    plus ASEAN-wide ones) and a topic. Answers use Preferences instead."""
-
-    country: str | None = None
-    topic: str | None = None
-
-    def allows(self, chunk: Chunk) -> bool:
-        if self.country and not chunk.applies_to(self.country):
-            return False
-        return not self.topic or self.topic in chunk.topics
 
 
 class _Snapshot:

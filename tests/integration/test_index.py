@@ -9,10 +9,10 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
+from bot.domain import Filters
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
 from bot.retrieval import (
     LOCAL_MODEL_NAME,
-    Filters,
     LocalE5Embeddings,
     build_embeddings,
     build_index,
