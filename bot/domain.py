@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-# Languages the bot serves, as ISO 639-1 codes, English first (the fallback).
-LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
+# English: every guide is written in it first, and the bot falls back to it when it has
+# nothing in (or cannot tell) the user's language.
+FALLBACK_LANG = "en"
+# Languages the bot serves (guides, interface, answers), as ISO 639-1 codes, the fallback first.
+LANGUAGES: tuple[str, ...] = (FALLBACK_LANG, "vi", "th", "id", "ms", "tl", "km", "lo", "my")
 
 # Names the model is given when told which language to write in.
 LANGUAGE_NAMES: dict[str, str] = {

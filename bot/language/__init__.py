@@ -1,12 +1,11 @@
 """Language detection for chat messages and text folded for matching: pure functions, no network."""
 
-from bot.language.codes import CONTENT_LANGUAGES, SUPPORTED, normalise_code
+from bot.language.codes import SUPPORTED, normalise_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
 from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
 
 __all__ = [
-    "CONTENT_LANGUAGES",
     "FAMILIES",
     "SUPPORTED",
     "Detection",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.domain import FALLBACK_LANG
 from bot.language.codes import normalise_code
 from bot.language.latin import score_latin
 from bot.language.scripts import LATIN, count_letters, decide_by_script
@@ -18,8 +19,6 @@ from bot.language.tokens import clean, words
 from bot.language.vietnamese import marked_share, unaccented_confidence
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_LANGUAGE = "en"
 
 # A message switches away from a prior only with this many words and a confident detection.
 MIN_WORDS_TO_SWITCH = 3
@@ -127,7 +126,7 @@ def detect(text: str, priors: Priors = Priors()) -> Detection:
             confidence = max(confidence, guess.confidence)
         result = Detection(lang, confidence, f"prior:{source}")
     else:
-        result = Detection(DEFAULT_LANGUAGE, 0.0, "default")
+        result = Detection(FALLBACK_LANG, 0.0, "default")
     logger.debug("detected %s (%.2f, %s) over %d words", result.lang, result.confidence, result.reason, n_words)
     return result
 

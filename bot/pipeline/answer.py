@@ -22,7 +22,9 @@ from typing import Protocol
 from bot.config import LLMSettings, PipelineSettings
 from bot.domain import (
     ASEAN_COUNTRIES,
+    FALLBACK_LANG,
     LANGUAGE_NAMES,
+    LANGUAGES,
     Answer,
     CitedSource,
     Completion,
@@ -33,7 +35,7 @@ from bot.domain import (
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
-from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
+from bot.language import Detection, Priors, detect
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
@@ -44,7 +46,6 @@ from bot.prompts import Prompts
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_LANG = "en"
 _QUESTION_TAG = re.compile(r"</?\s*(question|history)\s*>", re.IGNORECASE)
 # Openings that mark a short message as a follow-up to the previous question.
 _FOLLOW_UP = re.compile(
@@ -108,8 +109,8 @@ class Pipeline:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
         with clock("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
             detection = detect(text[: self._settings.max_question_chars], Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang))
-        lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
-        if question.reply_lang in CONTENT_LANGUAGES:  # the caller named the language to answer in
+        lang = detection.lang if detection.lang in LANGUAGES else FALLBACK_LANG
+        if question.reply_lang in LANGUAGES:  # the caller named the language to answer in
             detection = Detection(question.reply_lang, 1.0, "reply_lang")
             lang = question.reply_lang
         base = Answer(text="", language=lang, mode="refusal", language_reason=detection.reason, language_confidence=detection.confidence)

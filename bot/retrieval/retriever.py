@@ -33,7 +33,7 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import Chunk, Filters, Preferences, ScoredChunk
+from bot.domain import FALLBACK_LANG, Chunk, Filters, Preferences, ScoredChunk
 from bot.knowledge.glossary import load_glossary
 from bot.language import countries_named, jaccard, tokenize
 from bot.retrieval.chunking import TITLE, passage_chunk
@@ -44,7 +44,6 @@ from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collec
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages say the same
 # Searches running at once; most of them wait for an embedding engine, which costs nothing.
 _SEARCH_THREADS = 16
