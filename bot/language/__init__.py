@@ -1,6 +1,6 @@
 """Language detection for chat messages and text folded for matching: pure functions, no network."""
 
-from bot.language.codes import SUPPORTED, normalise_code
+from bot.language.codes import SUPPORTED, supported_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
 from bot.language.encoding import cl100k, count_cl100k
 from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
@@ -18,8 +18,8 @@ __all__ = [
     "detect",
     "fold",
     "jaccard",
-    "normalise_code",
     "other_language",
     "split_folded",
+    "supported_code",
     "tokenize",
 ]

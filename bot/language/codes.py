@@ -35,7 +35,7 @@ _ALIASES: dict[str, str] = {
 }
 
 
-def normalise_code(code: str | None) -> str | None:
+def supported_code(code: str | None) -> str | None:
     """Map a raw code such as "en-US", "fil", "zh-hans" or "ms_MY" to one of SUPPORTED, else None.
 
     Unknown codes are ignored rather than guessed, so a French client prior never forces English.

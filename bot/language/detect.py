@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.domain import FALLBACK_LANG
-from bot.language.codes import normalise_code
+from bot.language.codes import supported_code
 from bot.language.latin import score_latin
 from bot.language.scripts import LATIN, count_letters, decide_by_script
 from bot.language.tokens import clean, words
@@ -88,7 +88,7 @@ def _read_text(text: str) -> tuple[_Guess | None, int]:
 def _prior(priors: Priors) -> tuple[str, str] | None:
     """The first usable prior, as (language, source), in the order chosen > recent > client."""
     for source in ("chosen", "recent", "client"):
-        lang = normalise_code(getattr(priors, source))
+        lang = supported_code(getattr(priors, source))
         if lang is not None:
             return lang, source
     return None

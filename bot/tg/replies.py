@@ -9,7 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 
 from bot.domain import FALLBACK_LANG, LANGUAGES
-from bot.language import normalise_code
+from bot.language import supported_code
 from bot.services import Services
 from bot.tg.render import Part, render_text
 
@@ -21,7 +21,7 @@ async def ui_language(user: User | None, services: Services) -> str:
     if user is None:
         return FALLBACK_LANG
     profile = await services.profiles.get(str(user.id))
-    client = normalise_code(user.language_code)
+    client = supported_code(user.language_code)
     return profile.lang or (client if client in LANGUAGES else None) or FALLBACK_LANG
 
 

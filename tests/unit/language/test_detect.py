@@ -12,7 +12,7 @@ from bot.language import (
     Detection,
     Priors,
     detect,
-    normalise_code,
+    supported_code,
 )
 
 
@@ -110,7 +110,7 @@ def test_prior_order_is_chosen_then_recent_then_client() -> None:
     ],
 )
 def test_client_code_normalisation(code: str | None, lang: str | None) -> None:
-    assert normalise_code(code) == lang
+    assert supported_code(code) == lang
 
 
 def test_nothing_to_go_on_defaults_to_english() -> None:
