@@ -10,15 +10,13 @@ import asyncio
 import gc
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.language import detect
 from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
-from bot.storage import ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, open_db
+from bot.storage import Connection, ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, StatsStore, open_db
 
 
 @dataclass
@@ -28,12 +26,13 @@ class Services:
     settings: Settings
     retriever: HybridRetriever
     prompts: Prompts
-    db: aiosqlite.Connection
+    db: Connection  # closed with the services; the stores are the way in
     pipeline: Pipeline
     conversations: ConversationStore
     profiles: ProfileStore
     feedback: FeedbackStore
     handled: HandledUpdates  # Telegram update ids already answered
+    stats: StatsStore  # usage figures for the admins' /stats
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -72,6 +71,7 @@ class Services:
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
             handled=handled,
+            stats=StatsStore(db),
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
         )
