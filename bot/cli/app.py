@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from bot.cli.logs import configure_logging, hide
 from bot.config import Settings
-from bot.errors import ConfigError, IndexNotBuilt
-from bot.retrieval import build_embeddings, build_index, open_client, open_collection, open_retriever
+from bot.errors import ConfigError
+from bot.retrieval import build_embeddings, build_index, index_exists, open_retriever
 from bot.services import Services
 
 app = typer.Typer(
@@ -65,9 +65,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
     """Build the index when there is none yet; return the embeddings loaded to check it."""
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
-    try:
-        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
-    except IndexNotBuilt:
+    if not index_exists(settings, model_name):
         typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
         build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
     return embeddings, model_name

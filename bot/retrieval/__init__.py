@@ -7,7 +7,7 @@ from bot.retrieval.embeddings import (
     build_embeddings,
     token_counter,
 )
-from bot.retrieval.index import IndexReport, build_index
+from bot.retrieval.index import IndexReport, build_index, index_exists
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.retriever import HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
@@ -22,6 +22,7 @@ __all__ = [
     "build_embeddings",
     "build_index",
     "collection_name",
+    "index_exists",
     "open_client",
     "open_collection",
     "open_retriever",

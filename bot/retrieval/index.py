@@ -24,6 +24,7 @@ from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from bot.config import Settings
+from bot.errors import IndexNotBuilt
 from bot.knowledge import Document, load_folder
 from bot.language import sentences
 from bot.retrieval import chunking
@@ -36,6 +37,7 @@ from bot.retrieval.store import (
     collection_name,
     create_store,
     open_client,
+    open_collection,
 )
 
 logger = logging.getLogger(__name__)
@@ -121,6 +123,18 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
     report.seconds = round(time.perf_counter() - started, 3)
     logger.info("indexed %s: %s", name, report.as_dict())
     return report
+
+
+def index_exists(settings: Settings, model_name: str) -> bool:
+    """Whether the index for `model_name` is built and complete.
+
+    An index built only with other models is not a missing one: it raises EmbeddingMismatch, since
+    switching models takes an explicit `greenbot index`."""
+    try:
+        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
+    except IndexNotBuilt:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
