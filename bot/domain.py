@@ -212,7 +212,7 @@ class Answer:
     tokens: dict[str, int] = field(default_factory=dict)
     language_reason: str = ""
     language_confidence: float = 0.0
-    refusal_reason: str | None = None  # "out_of_scope", "unsafe", "injection", "no_context", "too_long", "empty"
+    refusal_reason: str | None = None  # "out_of_scope", "unsafe", "injection", "no_context", "too_long", "empty", "search_failed"
     notices: list[str] = field(default_factory=list)  # e.g. "offline", "model_failed", "no_content_in_language"
     ungrounded_numbers: list[str] = field(default_factory=list)
     removed_citations: list[int] = field(default_factory=list)

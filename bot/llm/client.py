@@ -44,7 +44,7 @@ class ChatClient:
         self._chat = ChatOpenAI(
             model=self.model,
             base_url=settings.base_url,
-            api_key=settings.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
+            api_key=api_key(settings),
             temperature=settings.temperature,
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
@@ -75,6 +75,11 @@ class ChatClient:
             completion_tokens=int(usage["output_tokens"]),
             model=self.model,
         )
+
+
+def api_key(settings: LLMSettings) -> SecretStr:
+    """The configured key, else a placeholder: self-hosted servers often take any key, but the SDK wants one."""
+    return settings.api_key or SecretStr("not-needed")
 
 
 def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | openai.DefaultAsyncHttpxClient:

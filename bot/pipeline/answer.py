@@ -133,8 +133,12 @@ class Pipeline:
         base.standalone_question = standalone
         with clock("retrieval"):
             extra = await self._english_query(standalone, lang, base)
-            # the profile's country; the retriever itself favours a country the question names
-            hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
+            try:  # the profile's country; the retriever itself favours a country the question names
+                hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
+            except LLMError as exc:  # the embedding model on a server (embedding_provider=openai) failed: nothing to answer from
+                logger.warning("search failed: %s", exc)
+                base.notices.append("model_failed")
+                return await self._refuse(base, "search_failed", clock, question)
         base.contexts = hits
         if not self._confident(hits):
             reason = "no_context" if mentions_topic(text) else "out_of_scope"
@@ -300,9 +304,9 @@ class Pipeline:
 
     async def _refuse(self, answer: Answer, reason: str, clock: _Clock, question: Question, *, save: bool = True) -> Answer:
         lang = answer.language
-        key = {"no_context": "no_context", "empty": "empty", "too_long": "too_long"}.get(reason, f"refusal_{reason}")
+        key = {"no_context": "no_context", "empty": "empty", "too_long": "too_long", "search_failed": "error"}.get(reason, f"refusal_{reason}")
         reason_text = self._prompts.message(lang, key, max_chars=self._settings.max_question_chars)
-        can_do = "" if reason in ("empty", "too_long") else self._prompts.message(lang, "can_do")
+        can_do = "" if reason in ("empty", "too_long", "search_failed") else self._prompts.message(lang, "can_do")
         answer.text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
         answer.mode, answer.refusal_reason, answer.sources = "refusal", reason, []
         if save:

