@@ -84,24 +84,6 @@ class LocalE5Embeddings(Embeddings):
             return int(engine.token_count(text))
 
 
-class Prefetched(Embeddings):
-    """`inner` with vectors computed ahead for known texts: a first build embeds everything in a
-    few large batches on every engine, then indexes document by document without waiting."""
-
-    def __init__(self, inner: Embeddings, texts: list[str]) -> None:
-        self._inner = inner
-        unique = list(dict.fromkeys(texts))
-        self._vectors = dict(zip(unique, inner.embed_documents(unique), strict=True))
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in texts if t not in self._vectors]
-        self._vectors.update(zip(missing, self._inner.embed_documents(missing), strict=True))
-        return [self._vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._inner.embed_query(text)
-
-
 def embed_queries(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:
     """Query vectors for `texts`: in parallel on the bundled model, one by one on any other."""
     if isinstance(embeddings, LocalE5Embeddings):

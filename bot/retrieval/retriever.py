@@ -40,7 +40,7 @@ from bot.retrieval.chunking import TITLE, passage_chunk
 from bot.retrieval.embeddings import build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
 from bot.retrieval.lexical import LexicalIndex
-from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
+from bot.retrieval.store import all_records, built_with, open_client, open_collection
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class HybridRetriever:
     @property
     def model_name(self) -> str:
         """The embedding model the collection was built with."""
-        return str((self._collection.metadata or {})[MODEL_KEY])
+        return built_with(self._collection)
 
     @property
     def size(self) -> int:
