@@ -122,7 +122,7 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
             base: dict[str, str | int] = {
                 "doc_id": doc, "group_id": doc, "lang": "en", "title": "Synthetic", "source": f"en/{doc}.md",
                 "topics": "energy-efficiency", "countries": countries[(number // 6) % len(countries)], "sectors": "",
-                "sources": "[]", "updated": "2026-11-23",
+                "sources": "[]",
             }
             if number % 6 == 0:
                 ids.append(f"{doc}-title")

@@ -87,8 +87,6 @@ class Chunk:
     countries: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
-    updated: str = ""
-    ordinal: int = 0  # position of the passage within its document
     section_index: int = 0  # position of its section in the document: the same in every translation
     sentences: tuple[Sentence, ...] = ()  # the passage's units, in order
     section_text: str = ""  # the whole section the passage belongs to: context for a model

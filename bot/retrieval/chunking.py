@@ -54,7 +54,6 @@ class Chunker:
             "countries": "|".join(meta.countries),
             "sectors": "|".join(meta.sectors),
             "sources": json.dumps([s.__dict__ for s in doc.sources], ensure_ascii=False),
-            "updated": meta.updated.isoformat(),
         }
         records = [Record.keyed(meta.title, {**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})]
         passage = position = 0
@@ -133,8 +132,6 @@ def passage_chunk(records: list[tuple[str, dict[str, object]]], section_text: st
         countries=_split(first.get("countries")),
         sectors=_split(first.get("sectors")),
         sources=tuple(Source(**s) for s in json.loads(str(first.get("sources") or "[]"))),
-        updated=str(first.get("updated", "")),
-        ordinal=int(str(first["passage"])),
         section_index=int(str(first["section_index"])),
         sentences=sentences,
         section_text=section_text,
