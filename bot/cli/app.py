@@ -1,20 +1,28 @@
-"""The `greenbot` command groups; each command module adds its commands to them."""
+"""The `greenbot` command groups; each command module adds its commands to them.
+
+Command modules import the layers that do the work (retrieval, services, evaluation, the
+Telegram layer) inside their commands, so that `greenbot --help` and the commands that need
+none of them load none of their SDKs.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from langchain_core.embeddings import Embeddings
 from pydantic import ValidationError
 
 from bot.cli.logs import configure_logging, hide
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.retrieval import build_embeddings, build_index, index_exists, open_retriever
-from bot.services import Services
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from bot.services import Services
 
 app = typer.Typer(
     help="GreenGuide: green-transition guidance for MSMEs, on Telegram and the terminal.",
@@ -64,6 +72,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
     """Build the index when there is none yet; return the embeddings loaded to check it."""
+    from bot.retrieval import build_embeddings, build_index, index_exists
+
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     if not index_exists(settings, model_name):
         typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
@@ -73,6 +83,9 @@ def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
 
 async def open_services(settings: Settings) -> Services:
     """Open the services, building the index first when there is none yet."""
+    from bot.retrieval import open_retriever
+    from bot.services import Services
+
     embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
     retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
     return await Services.open(settings, retriever=retriever)

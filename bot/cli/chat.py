@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import app, open_services, settings_of
 from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, FALLBACK_LANG, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
-from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 @app.command("ask")

@@ -11,22 +11,21 @@ import asyncio
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import ensure_index, eval_app, settings_of
 from bot.config import Settings
 from bot.errors import GreenbotError
-from bot.evaluation.compare import compare, format_comparison
-from bot.evaluation.feedback_cases import draft_cases
-from bot.evaluation.gates import BASELINE_FILE, EXIT_INFRASTRUCTURE, GATES_FILE, GateVerdict, check, load_gates
-from bot.evaluation.harness import Selection, evaluate, select_cases
-from bot.evaluation.runs import read_rows, write_baseline, write_run
-from bot.evaluation.scoring import Result
 from bot.evaluation.suite import load_suites, suite_files
-from bot.evaluation.summary import Summary
 from bot.knowledge import load_folder
-from bot.retrieval import open_retriever
+
+if TYPE_CHECKING:
+    from bot.evaluation.gates import GateVerdict
+    from bot.evaluation.harness import Selection
+    from bot.evaluation.scoring import Result
+    from bot.evaluation.summary import Summary
 
 SUITES = typer.Argument(None, help="Suite files; all of eval/suites/ when none is named.", show_default=False)
 LANG = typer.Option([], "--lang", help="Only cases in this language (repeatable).")
@@ -52,6 +51,8 @@ def run(
     gates: Path | None = GATES,
 ) -> None:
     """Run cases through the pipeline; write results.jsonl, summary.json, JUnit XML, Markdown and HTML."""
+    from bot.evaluation.harness import Selection
+
     settings = settings_of(ctx)
     selection = Selection(tuple(suites or ()), tuple(lang), tuple(tag), tuple(case))
     summary, _ = _run_and_gate(settings, selection, repeat=repeat, judge=judge, out=out, baseline=baseline, gates=gates)
@@ -70,6 +71,9 @@ def gate(
     gates: Path | None = GATES,
 ) -> None:
     """Run the suites and check them against the baseline and the gates (the CI check)."""
+    from bot.evaluation.gates import BASELINE_FILE, EXIT_INFRASTRUCTURE
+    from bot.evaluation.harness import Selection
+
     settings = settings_of(ctx)
     try:
         summary, _ = _run_and_gate(settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
@@ -87,6 +91,10 @@ def bless(
     baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write [default: eval/baseline.json]."),
 ) -> None:
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
+    from bot.evaluation.gates import BASELINE_FILE, EXIT_INFRASTRUCTURE
+    from bot.evaluation.harness import Selection
+    from bot.evaluation.runs import read_rows, write_baseline
+
     settings = settings_of(ctx)
     target = baseline or settings.paths.eval_dir / BASELINE_FILE
     if from_run is not None:
@@ -107,6 +115,9 @@ def compare_runs(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
     """Metric deltas between two runs, and the cases that flipped (improved, regressed, new, removed)."""
+    from bot.evaluation.compare import compare, format_comparison
+    from bot.evaluation.runs import read_rows
+
     (_, rows_a), (_, rows_b) = read_rows(a), read_rows(b)
     result = compare(rows_a, rows_b)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else format_comparison(result))
@@ -128,6 +139,8 @@ def from_feedback(
     out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write [default: eval/drafts/feedback-<date>.yaml]."),
 ) -> None:
     """Turn 👎 feedback into draft cases for review (they are not run until moved to eval/suites/)."""
+    from bot.evaluation.feedback_cases import draft_cases
+
     settings = settings_of(ctx)
     existing = {case.id for case in load_suites(suite_files(settings.paths.eval_dir))}
     text, count = draft_cases(feedback, existing)
@@ -141,6 +154,11 @@ def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
 ) -> tuple[Summary, list[Result]]:
     """Run the selected cases, gate them when a baseline is given, write the run folder, print the verdict."""
+    from bot.evaluation.gates import GATES_FILE, check, load_gates
+    from bot.evaluation.harness import evaluate, select_cases
+    from bot.evaluation.runs import read_rows, write_run
+    from bot.retrieval import open_retriever
+
     cases, topics, warnings = select_cases(settings, selection)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -16,8 +16,6 @@ from bot.knowledge import check_folder, check_paths, load_folder
 from bot.knowledge.check import documents_under
 from bot.knowledge.status import Cell, translation_status, write_html
 from bot.knowledge.translations import fingerprint, stamp
-from bot.language import other_language
-from bot.retrieval import build_embeddings, build_index, open_retriever
 
 
 @knowledge_app.command("check")
@@ -27,6 +25,8 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by, a stale translation) as errors."),
 ) -> None:
     """Report every problem as file:line: message; exit 1 if there is any error."""
+    from bot.language import other_language
+
     settings = settings_of(ctx)
     root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
     folder = load_folder(root)
@@ -98,6 +98,8 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ) -> None:
     """Bring the search index up to date with the knowledge folder (only changes are embedded)."""
+    from bot.retrieval import build_embeddings, build_index
+
     settings = settings_of(ctx)
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
@@ -130,6 +132,8 @@ def search_command(
     """Show the chunks retrieval ranks for a question, with scores and sources."""
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
+    from bot.retrieval import open_retriever
+
     retriever = open_retriever(settings_of(ctx))
     hits = retriever.search(question, lang=lang, filters=Filters(country=country, topic=topic), k=k)
     if as_json:

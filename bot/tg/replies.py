@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 
 from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.language import supported_code
-from bot.services import Services
 from bot.tg.render import Part, render_text
+
+if TYPE_CHECKING:  # see bot/tg/__init__.py
+    from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
