@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.glossary import Glossary
 from bot.language import fold
+
+_TRANSLATED = tuple(lang for lang in LANGUAGES if lang != FALLBACK_LANG)  # the languages a question needs English terms for
 
 
 class QueryExpander:
@@ -20,7 +23,7 @@ class QueryExpander:
         found: dict[str, tuple[re.Pattern[str], str]] = {}
         for term in glossary.terms.values():
             english = term.en[0]
-            for lang in ("vi", "th", "id", "ms", "tl", "km", "lo", "my"):
+            for lang in _TRANSLATED:
                 for form in term.forms(lang):
                     flat = fold(form)
                     if len(flat) >= 2 and flat not in found:
