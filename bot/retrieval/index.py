@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -108,16 +109,7 @@ def build_index(settings: Settings, embeddings: Embeddings, model_name: str, *, 
 
     delete_records(collection, stale)
     report.removed = len(stale)
-    by_text: dict[str, list[Record]] = {}  # a sentence in several guides is embedded once
-    for record in new:
-        by_text.setdefault(record.text, []).append(record)
-    texts = list(by_text)
-    with tqdm(total=len(new), desc="Embedding", unit="record", disable=not progress, leave=False) as bar:
-        for start in range(0, len(texts), _EMBED_BATCH):
-            batch = texts[start : start + _EMBED_BATCH]
-            pairs = [(record, vector) for text, vector in zip(batch, embeddings.embed_documents(batch), strict=True) for record in by_text[text]]
-            add_records(collection, [record for record, _ in pairs], [vector for _, vector in pairs])
-            bar.update(len(pairs))
+    _embed_and_add(collection, embeddings, new, progress=progress)
     report.embedded = len(new)
     # a file that fails its checks keeps its last good version in the index, and in the ledger
     _write_ledger(ledger, {path: entry for path, entry in known.items() if path in on_disk} | fresh)
@@ -137,6 +129,20 @@ def index_exists(settings: Settings, model_name: str) -> bool:
     except IndexNotBuilt:
         return False
     return True
+
+
+def _embed_and_add(collection: Collection, embeddings: Embeddings, records: list[Record], *, progress: bool) -> None:
+    """Embed the records and store them; a sentence found in several guides is embedded once."""
+    by_text: dict[str, list[Record]] = {}
+    for record in records:
+        by_text.setdefault(record.text, []).append(record)
+    texts = list(by_text)
+    with tqdm(total=len(records), desc="Embedding", unit="record", disable=not progress, leave=False) as bar:
+        for start in range(0, len(texts), _EMBED_BATCH):
+            batch = texts[start : start + _EMBED_BATCH]
+            pairs = [(record, vector) for text, vector in zip(batch, embeddings.embed_documents(batch), strict=True) for record in by_text[text]]
+            add_records(collection, [record for record, _ in pairs], [vector for _, vector in pairs])
+            bar.update(len(pairs))
 
 
 @dataclass(frozen=True)
