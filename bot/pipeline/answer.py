@@ -133,7 +133,8 @@ class Pipeline:
         base.standalone_question = standalone
         with clock("retrieval"):
             extra = await self._english_query(standalone, lang, base)
-            try:  # the profile's country; the retriever itself favours a country the question names
+            try:
+                # the profile's country; the retriever itself favours a country the question names
                 hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
             except LLMError as exc:  # the embedding model on a server (embedding_provider=openai) failed: nothing to answer from
                 logger.warning("search failed: %s", exc)
