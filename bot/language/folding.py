@@ -39,7 +39,13 @@ def character_pairs(run: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Words for spaced scripts, character pairs for unsegmented ones."""
-    return [token for run, word in split_folded(text) for token in ([word] if word else character_pairs(run))]
+    tokens: list[str] = []
+    for run, word in split_folded(text):
+        if word:
+            tokens.append(word)
+        else:
+            tokens.extend(character_pairs(run))
+    return tokens
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
