@@ -109,7 +109,7 @@ class Record:
 
 
 def all_records(collection: Collection, *, vectors: bool = False) -> Iterator[Record]:
-    """Every chunk in the collection, fetched a page at a time; with `vectors`, their embeddings too."""
+    """Every record in the collection, fetched a page at a time; with `vectors`, their embeddings too."""
     include: list[Any] = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
     for offset in range(0, collection.count(), PAGE):
         page = collection.get(include=include, limit=PAGE, offset=offset)
