@@ -1,8 +1,8 @@
 """The `greenbot` command groups; each command module adds its commands to them.
 
-Command modules import the layers that do the work (retrieval, services, evaluation, the
-Telegram layer) inside their commands, so that `greenbot --help` and the commands that need
-none of them load none of their SDKs.
+Command modules import what does the work (the settings, knowledge, retrieval, services,
+evaluation, the Telegram layer) inside their commands, so that `greenbot --help` loads typer
+and little else, and a command loads only the SDKs it uses.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
 
 from bot.cli.logs import configure_logging, hide
-from bot.config import Settings
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from bot.config import Settings
     from bot.services import Services
 
 app = typer.Typer(
@@ -47,6 +46,10 @@ def root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens, step by step."),
 ) -> None:
     """Load the settings once (environment and .env) and set up logging."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     configure_logging(verbose)
     try:
         settings = Settings()
@@ -65,6 +68,8 @@ def root(
 
 def settings_of(ctx: typer.Context) -> Settings:
     """The settings the root command loaded."""
+    from bot.config import Settings
+
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from bot.cli.app import app, open_services, settings_of
-from bot.config import Settings
 from bot.domain import ASEAN_COUNTRIES, FALLBACK_LANG, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.services import Services
 
 

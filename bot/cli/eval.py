@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from bot.cli.app import ensure_index, eval_app, settings_of
-from bot.config import Settings
 from bot.errors import GreenbotError
-from bot.evaluation.suite import load_suites, suite_files
-from bot.knowledge import load_folder
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.evaluation.gates import GateVerdict
     from bot.evaluation.harness import Selection
     from bot.evaluation.scoring import Result
@@ -126,6 +124,9 @@ def compare_runs(
 @eval_app.command("check")
 def check_suites(ctx: typer.Context, suites: list[Path] | None = SUITES) -> None:
     """Validate suites (fields, languages, known documents, unique ids) without running them."""
+    from bot.evaluation.suite import load_suites, suite_files
+    from bot.knowledge import load_folder
+
     settings = settings_of(ctx)
     known = {doc.meta.id for doc in load_folder(settings.paths.knowledge_dir).documents}
     cases = load_suites(suites or suite_files(settings.paths.eval_dir), known_sources=known)
@@ -140,6 +141,7 @@ def from_feedback(
 ) -> None:
     """Turn 👎 feedback into draft cases for review (they are not run until moved to eval/suites/)."""
     from bot.evaluation.feedback_cases import draft_cases
+    from bot.evaluation.suite import load_suites, suite_files
 
     settings = settings_of(ctx)
     existing = {case.id for case in load_suites(suite_files(settings.paths.eval_dir))}

@@ -12,10 +12,6 @@ import typer
 
 from bot.cli.app import app, knowledge_app, settings_of
 from bot.domain import LANGUAGES, Filters, ScoredChunk
-from bot.knowledge import check_folder, check_paths, load_folder
-from bot.knowledge.check import documents_under
-from bot.knowledge.status import Cell, translation_status, write_html
-from bot.knowledge.translations import fingerprint, stamp
 
 
 @knowledge_app.command("check")
@@ -25,6 +21,8 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by, a stale translation) as errors."),
 ) -> None:
     """Report every problem as file:line: message; exit 1 if there is any error."""
+    from bot.knowledge import check_folder, check_paths, load_folder
+    from bot.knowledge.check import documents_under
     from bot.language import other_language
 
     settings = settings_of(ctx)
@@ -52,6 +50,10 @@ def stamp_command(
 
     Run it after updating a translation; `knowledge check` and `knowledge status` then report the
     translation as stale as soon as the English changes again, naming the changed sections."""
+    from bot.knowledge import load_folder
+    from bot.knowledge.check import documents_under
+    from bot.knowledge.translations import fingerprint, stamp
+
     folder = load_folder(_knowledge_root(paths[0]))
     by_id = {doc.meta.id: doc for doc in folder.documents}
     chosen = documents_under(folder.documents, paths)
@@ -72,6 +74,9 @@ def status_command(
     html: Path | None = typer.Option(None, "--html", help="Also write the table as a web page to this file."),
 ) -> None:
     """Every guide in every language: ✓, unreviewed (machine-made), stale (the English changed) or missing."""
+    from bot.knowledge import load_folder
+    from bot.knowledge.status import Cell, translation_status, write_html
+
     folder = load_folder(settings_of(ctx).paths.knowledge_dir)
     status = translation_status(folder.documents)
     if html is not None:
