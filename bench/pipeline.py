@@ -30,8 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.domain import Question  # noqa: E402
-from bot.llm import Completion  # noqa: E402
+from bot.domain import Completion, Question  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
 from bot.pipeline.budget import TokenBudget  # noqa: E402
 from bot.prompts import Prompts  # noqa: E402

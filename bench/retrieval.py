@@ -40,10 +40,9 @@ from bot.retrieval.chunking import TITLE  # noqa: E402
 from bot.retrieval.expansion import QueryExpander  # noqa: E402
 from bot.retrieval.retriever import HybridRetriever  # noqa: E402
 from bot.retrieval.store import (  # noqa: E402
-    MODEL_KEY,
-    READY_KEY,
     collection_name,
-    create_store,
+    create_collection,
+    mark_built,
     open_client,
     open_collection,
 )
@@ -109,8 +108,7 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
     client = open_client(settings.retrieval, settings.index_dir)
     model = LOCAL_MODEL_NAME
     name = collection_name(settings.retrieval.collection, model)
-    create_store(client, name, embeddings, model)
-    collection = client.get_collection(name)
+    collection = create_collection(client, name, model)
     countries = ["asean", "VN", "TH", "ID", "MY", "PH", "SG"]
     start = time.perf_counter()
     batch = 5040  # whole guides: a title and six passages of three sentences
@@ -124,7 +122,7 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
             base: dict[str, str | int] = {
                 "doc_id": doc, "group_id": doc, "lang": "en", "title": "Synthetic", "source": f"en/{doc}.md",
                 "topics": "energy-efficiency", "countries": countries[(number // 6) % len(countries)], "sectors": "",
-                "sources": "[]", "updated": "2026-11-23",
+                "sources": "[]",
             }
             if number % 6 == 0:
                 ids.append(f"{doc}-title")
@@ -137,7 +135,7 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         texts = [" ".join(pick.choices(words, k=25)) for _ in ids]
         collection.add(ids=ids, embeddings=vectors, metadatas=metas, documents=texts)
-    collection.modify(metadata={MODEL_KEY: model, READY_KEY: "synthetic"})
+    mark_built(collection, model)
     built = time.perf_counter() - start
     start = time.perf_counter()
     retriever = HybridRetriever(open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval,

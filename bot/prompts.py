@@ -17,10 +17,8 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from bot.domain import SECTORS
+from bot.domain import FALLBACK_LANG, SECTORS
 from bot.errors import PromptError
-
-FALLBACK_LANG = "en"
 
 
 class PromptMeta(BaseModel):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import app, open_services, settings_of
-from bot.config import Settings
-from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
-from bot.services import Services
+from bot.domain import ASEAN_COUNTRIES, FALLBACK_LANG, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services import Services
 
 
 @app.command("ask")
@@ -68,7 +71,7 @@ def _converse(runner: asyncio.Runner, services: Services, settings: Settings) ->
     country: str | None = None
     sector: str | None = None
     mode = "with a model" if settings.llm.configured else "offline (no model configured)"
-    typer.echo(f"{services.prompts.message('en', 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /sector name, /quit")
+    typer.echo(f"{services.prompts.message(FALLBACK_LANG, 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /sector name, /quit")
     while True:
         try:
             line = input("\nyou> ").strip()

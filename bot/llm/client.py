@@ -16,8 +16,6 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Literal
 
 import httpx
 import openai
@@ -26,23 +24,13 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
+from bot.domain import Completion, Role
 from bot.llm.errors import translated_errors
 from bot.llm.recording import recording_transport
 
 logger = logging.getLogger(__name__)
 
-Role = Literal["system", "user", "assistant"]
 _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
-
-
-@dataclass(frozen=True)
-class Completion:
-    """A model's reply and what it cost."""
-
-    text: str
-    prompt_tokens: int
-    completion_tokens: int
-    model: str
 
 
 class ChatClient:
@@ -57,7 +45,7 @@ class ChatClient:
         self._chat = ChatOpenAI(
             model=self.model,
             base_url=settings.base_url,
-            api_key=settings.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
+            api_key=api_key(settings),
             temperature=settings.temperature,
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
@@ -93,6 +81,11 @@ class ChatClient:
             completion_tokens=int(usage["output_tokens"]),
             model=self.model,
         )
+
+
+def api_key(settings: LLMSettings) -> SecretStr:
+    """The configured key, else a placeholder: self-hosted servers often take any key, but the SDK wants one."""
+    return settings.api_key or SecretStr("not-needed")
 
 
 def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | openai.DefaultAsyncHttpxClient:

@@ -11,8 +11,9 @@ from bot.errors import LLMBadOutput, LLMError, LLMRateLimited, LLMTimeout
 
 
 @contextmanager
-def translated_errors(model: str) -> Iterator[None]:
-    """Raise what the SDK raises for `model` as `LLMError` (or a subclass)."""
+def translated_errors(model: str, expected: str = "a chat completion") -> Iterator[None]:
+    """Raise what the SDK raises for `model` as `LLMError` (or a subclass); `expected` names the
+    kind of reply, for a body the SDK could not read."""
     try:
         yield
     except openai.APITimeoutError as exc:
@@ -21,5 +22,5 @@ def translated_errors(model: str) -> Iterator[None]:
         raise LLMRateLimited(f"{model} is rate-limited: {exc.message}") from exc
     except openai.APIError as exc:
         raise LLMError(f"{model} failed: {exc.message}") from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a chat completion (bad JSON, missing fields)
-        raise LLMBadOutput(f"{model} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not the reply expected (bad JSON, missing fields)
+        raise LLMBadOutput(f"{model} sent a reply that is not {expected}: {type(exc).__name__}") from exc

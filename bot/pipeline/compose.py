@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from bot.config import ComposerSettings
 from bot.domain import ScoredChunk
-from bot.retrieval import countries_named, jaccard, normalize, tokenize
+from bot.language import countries_named, fold, jaccard, tokenize
 
 
 class Asked(StrEnum):
@@ -87,7 +87,7 @@ _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 
 def asked(question: str) -> Asked:
     """What the question asks for; the first kind whose wording it uses."""
-    flat = normalize(question)
+    flat = fold(question)
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
 
 

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from bot.language import fold
 from bot.pipeline.scope import mentions_topic
-from bot.retrieval import normalize
 
 
 class MessageKind(StrEnum):
@@ -82,7 +82,7 @@ def classify(text: str) -> MessageKind:
     """The kind of `text`; QUESTION unless a rule is sure."""
     if not any(unicodedata.category(c)[0] in "LN" for c in text):
         return MessageKind.EMOJI_ONLY
-    flat = " ".join("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in normalize(text)).split())
+    flat = " ".join("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in fold(text)).split())
     if _only(flat, _THANKS):
         return MessageKind.THANKS
     if _only(flat, _GREETINGS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval import countries_named, normalize
+from bot.language import countries_named, fold
 
 # Words that show a message is about our field, in every language we serve (accent-free,
 # case-folded; Thai, Lao, Khmer and Burmese as written). Used with retrieval confidence to
@@ -38,7 +38,7 @@ _SCRIPT_WORDS = tuple(w for w in _TOPIC_WORDS if not w.isascii())
 
 def mentions_topic(text: str) -> bool:
     """True when the message uses a word from our field in any language we serve."""
-    flat = normalize(text)
+    flat = fold(text)
     return _WORD_PREFIX.search(flat) is not None or any(w in flat for w in _SCRIPT_WORDS)
 
 

