@@ -14,8 +14,17 @@ LANGUAGES: tuple[str, ...] = (FALLBACK_LANG, "vi", "th", "id", "ms", "tl", "km",
 
 # Names the model is given when told which language to write in.
 LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English", "vi": "Vietnamese", "th": "Thai", "id": "Indonesian", "ms": "Malay",
-    "tl": "Filipino", "km": "Khmer", "lo": "Lao", "my": "Burmese", "zh": "Chinese", "ta": "Tamil",
+    "en": "English",
+    "vi": "Vietnamese",
+    "th": "Thai",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "tl": "Filipino",
+    "km": "Khmer",
+    "lo": "Lao",
+    "my": "Burmese",
+    "zh": "Chinese",
+    "ta": "Tamil",
 }
 
 # ASEAN members by ISO 3166-1 alpha-2 code; `asean` in a document means all of them.

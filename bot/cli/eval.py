@@ -73,9 +73,7 @@ def gate(
     """Run the suites and check them against the baseline and the gates (the CI check)."""
     settings = settings_of(ctx)
     try:
-        summary, _ = _run_and_gate(
-            settings, _selection(suites, lang), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates
-        )
+        summary, _ = _run_and_gate(settings, _selection(suites, lang), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
     except GreenbotError as exc:  # nothing was measured: not a quality verdict
         fail(str(exc), EXIT_INFRASTRUCTURE)
     assert summary.gate is not None  # gated: a baseline was given

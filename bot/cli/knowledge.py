@@ -19,7 +19,9 @@ def check(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(None, help="Files or folders to check.", show_default="the whole knowledge folder"),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by or closes, a stale translation or last_verified) as errors."),
-    on: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"),
+    on: dt.datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"
+    ),
 ) -> None:
     """Report every problem in the guides and the programmes as file:line: message; exit 1 if there is any error."""
     from bot.knowledge import check_folder, check_paths, check_programmes, load_directory, load_folder

@@ -106,11 +106,7 @@ def _overrides(guess: _Guess, prior: str, n_words: int) -> bool:
     """Whether the text is strong enough evidence to leave the prior language."""
     if guess.decisive or (guess.lang == prior and n_words >= MIN_WORDS_TO_SWITCH):
         return True
-    return (
-        n_words >= MIN_WORDS_TO_SWITCH
-        and _family_confidence(guess) >= _CONFIDENT
-        and guess.scores.get(prior, 0.0) <= _PRIOR_PLAUSIBLE
-    )
+    return n_words >= MIN_WORDS_TO_SWITCH and _family_confidence(guess) >= _CONFIDENT and guess.scores.get(prior, 0.0) <= _PRIOR_PLAUSIBLE
 
 
 def detect(text: str, priors: Priors = Priors()) -> Detection:

@@ -31,10 +31,9 @@ _TOPIC_LIST = (
 ).split(",")
 _TOPIC_WORDS = tuple(word.strip() for word in _TOPIC_LIST if word.strip())
 _WHOLE = {"iso", "led", "eco", "esg", "ghg", "xanh", "scope", "heat", "grant", "label", "loan", "fuel", "green", "tipid", "baha"}
-_WORD_PREFIX = re.compile(
-    r"\b(" + "|".join(re.escape(w) + (r"\b" if w in _WHOLE or " " in w else "") for w in _TOPIC_WORDS if w.isascii()) + r")"
-)
+_WORD_PREFIX = re.compile(r"\b(" + "|".join(re.escape(w) + (r"\b" if w in _WHOLE or " " in w else "") for w in _TOPIC_WORDS if w.isascii()) + r")")
 _SCRIPT_WORDS = tuple(w for w in _TOPIC_WORDS if not w.isascii())
+
 
 def mentions_topic(text: str) -> bool:
     """True when the message uses a word from our field in any language we serve."""

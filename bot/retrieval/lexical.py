@@ -72,4 +72,3 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
         return [(i, s) for i, s in ranked if s > 0]
-

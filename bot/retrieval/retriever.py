@@ -63,7 +63,11 @@ class _Snapshot:
         # e5 and answers none: it never counts as a passage's best sentence.
         self.asks = np.asarray([r.metadata["kind"] == SentenceKind.QUESTION.value for r in units], dtype=bool)
         # Passages: runs of consecutive sentence records with the same (document, passage).
-        starts = [i for i, r in enumerate(units) if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])]
+        starts = [
+            i
+            for i, r in enumerate(units)
+            if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])
+        ]
         self.starts = np.asarray(starts, dtype=np.int64)
         bounds = [*starts, len(units)]
         sections: dict[tuple[str, int], list[str]] = {}
@@ -189,7 +193,9 @@ class HybridRetriever:
             lists.append((settings.expansion_weight * settings.lexical_weight, snap.lexical.search(english, settings.candidates, untranslated)))
             if settings.expansion_dense_weight:
                 expanded = self._dense(snap, vectors[-1], mask).passages
-                lists.append((settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates)))
+                lists.append(
+                    (settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates))
+                )
         named = countries_named(query)
         for code in dict.fromkeys([*named, *([prefer.country] if prefer.country else [])]):
             # the country's own guides join the candidates, however generic the question's words

@@ -135,9 +135,7 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
     profile = await services.profiles.get(str(user.id))
     async with _typing(context, message.chat_id):
         answer = await services.pipeline.answer(
-            Question(
-                text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
-            )
+            Question(text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector)
         )
     note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
     prompts = services.prompts

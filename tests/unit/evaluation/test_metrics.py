@@ -256,7 +256,15 @@ def test_refusal_correct_both_ways() -> None:
 
 
 def test_refusal_counts_and_accuracy() -> None:
-    pairs = [("refusal", "refusal"), ("refusal", "offline"), ("answer", "refusal"), ("answer", "offline"), ("answer", "llm"), ("greeting", "greeting"), ("greeting", "offline")]
+    pairs = [
+        ("refusal", "refusal"),
+        ("refusal", "offline"),
+        ("answer", "refusal"),
+        ("answer", "offline"),
+        ("answer", "llm"),
+        ("greeting", "greeting"),
+        ("greeting", "offline"),
+    ]
     counts = refusal_counts(pairs)
     assert counts == RefusalCounts(correct_refusals=1, missed_refusals=1, false_refusals=1, correct_answers=2, correct_greetings=1, wrong_greetings=1)
     # Right decisions: 1 refusal + 2 answers + 1 greeting of 7.

@@ -129,4 +129,3 @@ def test_detection_is_immutable_and_in_range() -> None:
     assert 0.0 <= detection.confidence <= 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         detection.lang = "en"  # type: ignore[misc]
-
