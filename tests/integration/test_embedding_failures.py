@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Question
+from bot.domain import AnswerMode, Notice, Question, RefusalReason
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import build_embeddings, build_index, open_retriever
@@ -38,5 +38,5 @@ async def test_a_failing_embeddings_server_is_an_apology(status: int, tmp_path: 
     finally:
         retriever.close()
         await db.close()
-    assert (answer.mode, answer.refusal_reason, answer.sources) == ("refusal", "search_failed", [])
-    assert "model_failed" in answer.notices and prompts.message("en", "error") in answer.text
+    assert (answer.mode, answer.refusal_reason, answer.sources) == (AnswerMode.REFUSAL, RefusalReason.SEARCH_FAILED, ())
+    assert Notice.MODEL_FAILED in answer.notices and prompts.message("en", "error") in answer.text
