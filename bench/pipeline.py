@@ -22,6 +22,7 @@ import re
 import statistics
 import sys
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,10 @@ class InstantModel:
             return Completion(text=question, prompt_tokens=prompt, completion_tokens=0, model="instant")
         # the question itself, cited: in the owner's language, so it passes the language check
         return Completion(text=f"{question} [1]", prompt_tokens=prompt, completion_tokens=0, model="instant")
+
+    async def stream(self, messages: list[tuple[str, str]]) -> AsyncIterator[Completion]:
+        """The whole reply at once, as one piece of a stream."""
+        yield await self.complete(messages)
 
 
 def percentile(values: list[float], pct: float) -> float:
