@@ -109,7 +109,6 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(default=1.0, ge=0)  # weight of the dense list in the fusion
     lexical_weight: float = Field(default=1.0, ge=0)  # weight of the BM25 list
     expansion_weight: float = Field(default=0.25, ge=0)  # BM25 of the glossary's English terms of a non-English question
-    expansion_dense_weight: float = Field(default=0.25, ge=0)  # ... and the same terms as a second dense query (0: not embedded)
     passage_weight: float = Field(default=0.5, ge=0)  # dense score: mean of the passage's sentence vectors ...
     sentence_weight: float = Field(default=0.5, ge=0)  # ... its best sentence ...
     title_weight: float = Field(default=0.5, ge=0)  # ... and its guide's title

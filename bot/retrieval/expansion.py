@@ -2,7 +2,7 @@
 
 Offline there is no model to translate a question, and the guides most questions land on were
 written in English first. A Thai question that says "ค่าไฟ" also gets searched as "electricity
-bill", by BM25 over the English text and as a second dense query.
+bill", by BM25 over the English text.
 """
 
 from __future__ import annotations

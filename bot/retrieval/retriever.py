@@ -4,7 +4,8 @@ A passage's dense score comes from its sentences' vectors (their mean, and the b
 and its guide's title vector; BM25 ranks the passage text with its title and heading. The lists
 are fused by reciprocal rank, each weighted by what it can know (settings). A non-English
 question also brings the English terms of the glossary it uses (expansion.py), searched over the
-English guides by BM25 and as a second dense query. The owner's country and kind of business are
+English guides by BM25. (As a second dense query too, weighted 0.25, they changed no figure of
+either half or the core suite, and cost an embedding: not kept.) The owner's country and kind of business are
 preferences: passages of guides for them gain a little, nothing is filtered out.
 
 Then each hit is shown in the owner's language: a passage of the same section of the translation
@@ -176,8 +177,7 @@ class HybridRetriever:
         lang = lang or FALLBACK_LANG
         english = " ".join(self._expander.english_terms(query)) if lang != FALLBACK_LANG and snap.untranslated(lang).any() else ""
         extra = [q for q in extra_queries if q.strip()]
-        embedded = [query, *extra, *([english] if english and settings.expansion_dense_weight else [])]
-        vectors = self._embed(embedded)
+        vectors = self._embed([query, *extra])
         mask = snap.mask(filters)
         english_only = snap.in_lang[FALLBACK_LANG] * (1 if mask is None else mask)
         question = self._dense(snap, vectors[0], mask)
@@ -185,17 +185,12 @@ class HybridRetriever:
             (settings.dense_weight, _top(question.passages, settings.candidates)),
             (settings.lexical_weight, snap.lexical.search(query, settings.candidates, mask)),
         ]
-        for text, vector in zip(extra, vectors[1:], strict=False):  # a model's English query: as good as the question
+        for text, vector in zip(extra, vectors[1:], strict=True):  # a model's English query: as good as the question
             lists.append((settings.dense_weight, _top(self._dense(snap, vector, mask).passages, settings.candidates)))
             lists.append((settings.lexical_weight, snap.lexical.search(text, settings.candidates, english_only)))
         untranslated = snap.untranslated(lang) * (1 if mask is None else mask)
         if english and untranslated.any():  # the glossary's terms reach the guides not yet in the question's language
             lists.append((settings.expansion_weight * settings.lexical_weight, snap.lexical.search(english, settings.candidates, untranslated)))
-            if settings.expansion_dense_weight:
-                expanded = self._dense(snap, vectors[-1], mask).passages
-                lists.append(
-                    (settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates))
-                )
         named = countries_named(query)
         for code in dict.fromkeys([*named, *([prefer.country] if prefer.country else [])]):
             # the country's own guides join the candidates, however generic the question's words
