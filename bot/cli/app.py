@@ -13,6 +13,7 @@ and little else, and a command loads only the SDKs it uses.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -129,5 +130,5 @@ async def open_services(settings: Settings) -> Services:
     from bot.services import Services
 
     embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
-    retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
+    retriever = await asyncio.to_thread(functools.partial(open_retriever, settings, embeddings, model_name, owns_embeddings=True))
     return await Services.open(settings, retriever=retriever, owns_retriever=True)

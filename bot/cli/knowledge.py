@@ -111,11 +111,15 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ) -> None:
     """Bring the search index up to date with the knowledge folder (only changes are embedded)."""
-    from bot.retrieval import build_embeddings, build_index
+    from bot.retrieval import Closable, build_embeddings, build_index
 
     settings = settings_of(ctx)
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
-    report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
+    try:
+        report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
+    finally:
+        if isinstance(embeddings, Closable):
+            embeddings.close()
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         raise typer.Exit(1 if report.errors else 0)

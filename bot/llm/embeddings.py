@@ -7,6 +7,7 @@ exception that would escape `Pipeline.answer`.
 
 from __future__ import annotations
 
+import httpx
 from langchain_core.embeddings import Embeddings
 from langchain_openai import OpenAIEmbeddings as LangChainOpenAIEmbeddings
 
@@ -16,16 +17,19 @@ from bot.llm.errors import translated_errors
 
 
 class OpenAIEmbeddings(Embeddings):
-    """`settings.embedding_model` on the configured server; failures raise `LLMError`."""
+    """`settings.embedding_model` on the configured server; failures raise `LLMError`. Its
+    connections are ours to close (`close`), so the client is given an HTTP pool we own."""
 
     def __init__(self, settings: LLMSettings) -> None:
         self.model = settings.embedding_model
+        self._http = httpx.Client()  # the SDK's timeout applies per request
         self._embeddings = LangChainOpenAIEmbeddings(
             model=settings.embedding_model,
             base_url=settings.base_url,
             api_key=api_key(settings),
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
+            http_client=self._http,
             check_embedding_ctx_length=False,  # that check downloads a tokenizer file
         )
 
@@ -36,3 +40,7 @@ class OpenAIEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         with translated_errors(self.model, "a list of embeddings"):
             return self._embeddings.embed_query(text)
+
+    def close(self) -> None:
+        """Close the pooled connections to the server."""
+        self._http.close()

@@ -3,6 +3,7 @@
 from bot.retrieval.chunking import Chunker
 from bot.retrieval.embeddings import (
     LOCAL_MODEL_NAME,
+    Closable,
     LocalE5Embeddings,
     build_embeddings,
     token_counter,
@@ -15,6 +16,7 @@ from bot.retrieval.store import collection_name, open_client, open_collection
 __all__ = [
     "LOCAL_MODEL_NAME",
     "Chunker",
+    "Closable",
     "HybridRetriever",
     "IndexReport",
     "LexicalIndex",

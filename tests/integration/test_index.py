@@ -161,7 +161,11 @@ def test_openai_compatible_embeddings_are_a_setting_away(tmp_path: Path, tiny_kn
     report = build_index(settings, embeddings, model_name)
     assert report.embedded == report.records and report.collection.endswith("openai-test-embed")
     assert any(r.get("model") == "test-embed" for r in fake_openai.requests)
-    assert open_retriever(settings).search("LED lamps", k=1)  # the query is embedded by the same server
+    retriever = open_retriever(settings, embeddings, model_name, owns_embeddings=True)
+    try:
+        assert retriever.search("LED lamps", k=1)  # the query is embedded by the same server
+    finally:
+        retriever.close()  # and the client's connections closed with it
 
 
 async def test_services_close_the_pools_they_opened_and_leave_the_garbage_collector_alone(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
