@@ -70,8 +70,10 @@ class LLMSettings(BaseModel):
     embedding_model: str = "text-embedding-3-small"
     transcription_model: str | None = None  # e.g. "whisper-1": voice notes are transcribed when set
     temperature: float = Field(default=0.1, ge=0, le=2)
-    timeout_s: float = Field(default=30.0, gt=0)
-    max_retries: int = Field(default=2, ge=0)
+    timeout_s: float = Field(default=30.0, gt=0)  # one call, until its reply is complete
+    max_retries: int = Field(default=2, ge=0)  # a refused connection, a timeout, 429 and 5xx are tried again
+    retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries (or the server's Retry-After); it doubles
+    deadline_s: float = Field(default=20.0, gt=0)  # all model calls of one answer together, retries included; then the offline answer
     max_completion_tokens: int = Field(default=600, ge=16)
     prompt_token_budget: int = Field(default=2500, ge=256)  # for English; scaled per language below
     max_prompt_tokens: int = Field(default=12000, ge=256)  # the model's context, minus the completion

@@ -1,11 +1,12 @@
 """The one place that talks to an OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp).
 
-LangChain's `ChatOpenAI` carries the call; the openai client under it retries 429 and 5xx
-answers and timeouts with exponential backoff, honouring `Retry-After`. What still fails
-after the retries becomes one of our own `LLMError` types (llm/errors.py).
+LangChain's `ChatOpenAI` carries the call. A refused connection, a timeout, 429 and 5xx are tried again here, with backoff
+that honours `Retry-After`, and not in the openai client: only here are both the answer's
+deadline and each failure's cause known, so no retry starts that the deadline cannot wait for,
+and what finally fails is the `LLMError` that names its cause (llm/errors.py).
 
 The calls run on an event loop of their own, in a thread: LangChain, the openai client and
-the HTTP client spend a millisecond or two of CPU on each, and when the calls of a hundred
+the HTTP client spend a millisecond or two of CPU on each call, and when the calls of a hundred
 chats came back together that ran as single turns of over 100 ms on the caller's loop (the
 Telegram bot's), stalling every chat. In a thread it interleaves with the caller's loop.
 """
@@ -13,26 +14,33 @@ Telegram bot's), stalling every chat. In a thread it interleaves with the caller
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
-from bot.llm.errors import translated_errors
+from bot.errors import LLMError, LLMTimeout
+from bot.llm.errors import RETRYABLE, translated_errors
 from bot.llm.recording import recording_transport
 
 logger = logging.getLogger(__name__)
 
 Role = Literal["system", "user", "assistant"]
 _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+_MAX_BACKOFF_S = 8.0
+_MAX_RETRY_AFTER_S = 60.0  # a longer Retry-After is not waited for
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -46,10 +54,15 @@ class Completion:
 
 
 class ChatClient:
-    """Chat completions for one task's model, made on this client's own event loop thread."""
+    """Chat completions for one task's model, made on this client's own event loop thread.
+
+    `deadline` (a `time.monotonic()` value) bounds a call with its retries: a call still under
+    way then raises `LLMTimeout`, and a retry that could not start before it is not tried.
+    """
 
     def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
         self.model = model or settings.answer_model
+        self._settings = settings
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"model-{self.model}", daemon=True)
         self._thread.start()
@@ -60,39 +73,100 @@ class ChatClient:
             api_key=settings.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
             temperature=settings.temperature,
             timeout=settings.timeout_s,
-            max_retries=settings.max_retries,
+            max_retries=0,  # tried again in `_tried`, within the deadline
             max_completion_tokens=settings.max_completion_tokens,
             http_async_client=self._http,
         )
 
     async def aclose(self) -> None:
         """Close the model server connections, then the model calls' event loop."""
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._http.aclose(), self._loop))
+        await self._on_loop(self._http.aclose())
         self._loop.call_soon_threadsafe(self._loop.stop)
         await asyncio.to_thread(self._thread.join)
         self._loop.close()
 
-    async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
-        """One completion; raises `LLMError` (or a subclass) once the retries are spent."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._complete(messages), self._loop))
+    async def complete(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> Completion:
+        """One completion; raises `LLMError` (or a subclass) once the retries or the deadline are spent."""
+        return await self._on_loop(self._complete(messages, deadline))
 
-    async def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
+    async def stream(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
         """The reply as it is written. For now one piece, the whole completion: the pipeline and
         its front ends already take a stream, so streaming from the server changes only this."""
-        yield await self.complete(messages)
+        yield await self.complete(messages, deadline)
 
-    async def _complete(self, messages: list[tuple[Role, str]]) -> Completion:
-        """`complete`, on this client's loop."""
-        chat_messages = [_MESSAGE_TYPES[role](content=text) for role, text in messages]
-        with translated_errors(self.model):
-            reply = await self._chat.ainvoke(chat_messages)
-        usage = reply.usage_metadata or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
-        return Completion(
-            text=str(reply.content).strip(),
-            prompt_tokens=int(usage["input_tokens"]),
-            completion_tokens=int(usage["output_tokens"]),
-            model=self.model,
-        )
+    async def _on_loop(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        """Run `coroutine` on this client's loop; cancelling the wait cancels it there too."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
+    # --- on this client's loop -----------------------------------------------------------
+
+    async def _complete(self, messages: list[tuple[Role, str]], deadline: float | None) -> Completion:
+        chat_messages = _chat_messages(messages)
+        reply = await self._tried(lambda: self._chat.ainvoke(chat_messages), deadline)
+        return _completion(reply.text.strip(), reply.usage_metadata, self.model)
+
+    async def _tried(self, attempt: Callable[[], Awaitable[_T]], deadline: float | None) -> _T:
+        """`attempt()`, tried again after a failure worth it while the retries and the deadline
+        allow; each failure is logged with its cause, and the last one raised."""
+        delay = self._settings.retry_backoff_s
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                async with _bounded(deadline, self.model):
+                    with translated_errors(self.model):
+                        return await attempt()
+            except RETRYABLE as exc:
+                asked = _retry_after_s(exc)
+                wait = delay if asked is None else asked
+                if isinstance(exc, _DeadlineSpent) or tries > self._settings.max_retries or (deadline is not None and time.monotonic() + wait >= deadline):
+                    raise
+                logger.info("%s (try %d); trying again in %.1f s", exc, tries, wait)
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, _MAX_BACKOFF_S)
+
+
+@contextlib.asynccontextmanager
+async def _bounded(deadline: float | None, model: str) -> AsyncIterator[None]:
+    """The body ends at `deadline` (no bound when None) with an `LLMTimeout` that says so."""
+    if deadline is None:
+        yield
+        return
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _DeadlineSpent(f"{model} timed out: the answer's deadline passed before the call could start")
+    try:
+        async with asyncio.timeout(left) as scope:
+            yield
+    except TimeoutError as exc:
+        if not scope.expired():
+            raise
+        raise _DeadlineSpent(f"{model} timed out: no complete reply within the answer's deadline") from exc
+
+
+class _DeadlineSpent(LLMTimeout):
+    """The answer's deadline passed: an `LLMTimeout` to the caller, and no retry can help."""
+
+
+def _chat_messages(messages: list[tuple[Role, str]]) -> list[BaseMessage]:
+    return [_MESSAGE_TYPES[role](content=text) for role, text in messages]
+
+
+def _completion(text: str, usage: UsageMetadata | None, model: str) -> Completion:
+    counted = usage or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+    return Completion(text=text, prompt_tokens=int(counted["input_tokens"]), completion_tokens=int(counted["output_tokens"]), model=model)
+
+
+def _retry_after_s(error: LLMError) -> float | None:
+    """The wait a 429 or 503 asked for in its `Retry-After` header (in seconds), if any and not too long."""
+    cause = error.__cause__
+    if not isinstance(cause, openai.APIStatusError):
+        return None
+    try:
+        seconds = float(cause.response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= _MAX_RETRY_AFTER_S else None
 
 
 def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | openai.DefaultAsyncHttpxClient:

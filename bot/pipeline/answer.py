@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -43,6 +43,7 @@ from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
 from bot.llm import Completion, Role
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
+from bot.pipeline.deadline import ModelTime
 from bot.pipeline.events import Answered, Drafted, Event, Retrieved
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
@@ -75,9 +76,11 @@ class Retriever(Protocol):
 
 
 class ChatModel(Protocol):
-    async def complete(self, messages: list[tuple[Role, str]]) -> Completion: ...
+    """A model; `deadline` (a `time.monotonic()` value) bounds a call with its retries."""
 
-    def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
+    async def complete(self, messages: list[tuple[Role, str]], deadline: float | None = ...) -> Completion: ...
+
+    def stream(self, messages: list[tuple[Role, str]], deadline: float | None = ...) -> AsyncIterator[Completion]:
         """The reply as it is written: the whole text so far each time; the last holds the token counts."""
         ...
 
@@ -103,6 +106,7 @@ class Pipeline:
         llm_settings: LLMSettings,
         chat: ChatModel | None = None,
         utility: ChatModel | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._retriever = retriever
         self._prompts = prompts
@@ -112,6 +116,7 @@ class Pipeline:
         self._chat = chat
         self._utility = utility or chat
         self._budget = TokenBudget()
+        self._clock = clock  # the model calls' deadlines are read on it
 
     async def answer(self, question: Question) -> Answer:
         """The whole pipeline for one question; never raises for a bad question or a failing model."""
@@ -123,6 +128,7 @@ class Pipeline:
     async def events(self, question: Question) -> AsyncIterator[Event]:
         """The pipeline for one question, reported as it goes; the last event is the answer."""
         tally = _Tally()
+        model_time = ModelTime(self._llm.deadline_s, self._clock)
         text = question.text.strip()
         history = question.history
         if history is None:
@@ -154,10 +160,10 @@ class Pipeline:
             return
 
         with tally.timed("standalone"):
-            standalone = await self._standalone(text, history, tally)
+            standalone = await self._standalone(text, history, tally, model_time)
         country = mentioned_country(standalone) or question.country
         with tally.timed("retrieval"):
-            extra = await self._english_query(standalone, lang, tally)
+            extra = await self._english_query(standalone, lang, tally, model_time)
             # the profile's country; the retriever itself favours a country the question names
             hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
         trace = replace(trace, standalone_question=standalone, contexts=tuple(hits))
@@ -172,7 +178,7 @@ class Pipeline:
         if self._chat is not None:
             try:
                 with tally.timed("generation"):
-                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally):
+                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally, model_time):
                         if isinstance(step, Drafted):
                             yield step
                         else:
@@ -206,13 +212,16 @@ class Pipeline:
             return RefusalReason.INJECTION
         return None
 
-    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: _Tally) -> str:
+    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: _Tally, model_time: ModelTime) -> str:
         """A question retrieval can use without the conversation."""
         if not history:
             return text
         if self._utility is not None:
             try:
-                completion = await self._utility.complete([("user", self._prompts.render("condense", history=history, question=_as_data(text)))])
+                with model_time.running() as deadline:
+                    completion = await self._utility.complete(
+                        [("user", self._prompts.render("condense", history=history, question=_as_data(text)))], deadline=deadline
+                    )
                 tally.count(completion)
                 return completion.text.strip() or text
             except LLMError as exc:
@@ -225,14 +234,16 @@ class Pipeline:
             return f"{previous} {text}"
         return text
 
-    async def _english_query(self, question: str, lang: str, tally: _Tally) -> list[str]:
+    async def _english_query(self, question: str, lang: str, tally: _Tally, model_time: ModelTime) -> list[str]:
         """With a model, a non-English question is also searched as an English query."""
         if self._utility is None or lang == FALLBACK_LANG:
             return []
         try:
-            completion = await self._utility.complete(
-                [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))]
-            )
+            with model_time.running() as deadline:
+                completion = await self._utility.complete(
+                    [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))],
+                    deadline=deadline,
+                )
         except LLMError as exc:
             logger.warning("query translation failed: %s", exc)
             return []
@@ -254,6 +265,7 @@ class Pipeline:
         history: tuple[Turn, ...],
         country: str | None,
         tally: _Tally,
+        model_time: ModelTime,
     ) -> AsyncIterator[Drafted | _Generated]:
         """A model-written answer from the numbered sources: its drafts as it writes, then the
         answer once checked. Raises `_OutOfScope`, `LLMBadOutput` or `LLMError` instead.
@@ -264,8 +276,9 @@ class Pipeline:
         """
         prompt = await asyncio.to_thread(self._prompt, sources, hits, lang, text, history, country, question.sector)
         completion: Completion | None = None
-        async for completion in chat.stream(prompt.messages):
-            yield Drafted(completion.text)
+        with model_time.running() as deadline:
+            async for completion in chat.stream(prompt.messages, deadline=deadline):
+                yield Drafted(completion.text)
         if completion is None:
             raise LLMBadOutput("the model sent nothing")
         tally.count(completion)
@@ -276,7 +289,8 @@ class Pipeline:
         if checked.wrong_language:
             notices = (Notice.LANGUAGE_RETRIED,)
             retry = self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang])
-            completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)])
+            with model_time.running() as deadline:
+                completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)], deadline=deadline)
             tally.count(completion)
             checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
         failed = checked.failure()

@@ -26,6 +26,7 @@ from bot.tg.incoming import UpdateReader
 from bot.tg.limits import QuestionLimits
 from bot.tg.logs import LoggedUpdateProcessor
 from bot.tg.request import AiohttpRequest, PollingRequest
+from bot.tg.turns import ChatTurns
 
 UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
 
@@ -52,6 +53,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day)
+    application.bot_data["turns"] = ChatTurns()
 
     admins = filters.User(user_id=telegram.admin_user_ids)
     application.add_handlers([MessageHandler(filters.UpdateType.EDITED, screens.ignore_edit), CallbackQueryHandler(screens.screen_tap)], group=-1)

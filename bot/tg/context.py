@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
 from bot.tg.limits import QuestionLimits
+from bot.tg.turns import ChatTurns
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]):
@@ -23,6 +24,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object
         limits = self.application.bot_data["limits"]
         assert isinstance(limits, QuestionLimits)
         return limits
+
+    @property
+    def turns(self) -> ChatTurns:
+        """One question at a time per chat, shared by every update."""
+        turns = self.application.bot_data["turns"]
+        assert isinstance(turns, ChatTurns)
+        return turns
 
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]

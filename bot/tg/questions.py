@@ -132,18 +132,19 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
         if context.limits.first_notice(user.id, verdict):  # later messages in the window are dropped silently
             await say(update, services, f"rate_limited_{verdict}", limit=context.limits.per_day)
         return
-    profile = await services.profiles.get(str(user.id))
-    async with _typing(context, message.chat_id):
-        answer = await services.pipeline.answer(
-            Question(
-                text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
+    async with context.turns.turn(message.chat_id):  # a chat's questions are answered in the order asked
+        profile = await services.profiles.get(str(user.id))
+        async with _typing(context, message.chat_id):
+            answer = await services.pipeline.answer(
+                Question(
+                    text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
+                )
             )
-        )
-    note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
-    prompts = services.prompts
-    parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
-    markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode is not AnswerMode.REFUSAL else None
-    await send_parts(message, parts, markup=markup)
+        note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
+        prompts = services.prompts
+        parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
+        markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode is not AnswerMode.REFUSAL else None
+        await send_parts(message, parts, markup=markup)
 
 
 @contextlib.asynccontextmanager

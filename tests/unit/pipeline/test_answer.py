@@ -9,7 +9,7 @@ from bot.domain import AnswerMode, Notice, Question, RefusalReason, Turn
 from bot.errors import LLMError
 from bot.pipeline import Answered, Drafted, Event, Pipeline, Retrieved
 from bot.prompts import Prompts
-from tests.fakes import FakeChat, FakeRetriever, FakeStore, passage
+from tests.fakes import FakeChat, FakeClock, FakeRetriever, FakeStore, passage
 from tests.support import REPO
 
 PROMPTS = Prompts(REPO / "prompts")
@@ -19,8 +19,9 @@ LED_VI = passage("energy-saving-quick-wins", ["Đèn LED dùng ít hơn tới 90
 
 def pipeline(retriever: FakeRetriever, store: FakeStore | None = None, chat: FakeChat | None = None) -> Pipeline:
     return Pipeline(
-        retriever=retriever, prompts=PROMPTS, store=store or FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(), chat=chat, utility=chat
-    )
+        retriever=retriever, prompts=PROMPTS, store=store or FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(), chat=chat, utility=chat,
+        clock=chat.clock if chat else FakeClock(),
+    )  # fmt: skip
 
 
 def question(text: str, **kwargs: object) -> Question:
@@ -136,3 +137,14 @@ async def test_offline_a_short_follow_up_is_read_with_the_previous_topic_and_a_n
     await p.answer(Question(text="and in Thailand?", history=earlier))
     await p.answer(Question(text="How do I cut my electricity bill with LED lamps?", history=earlier))
     assert retriever.searches == ["Is there a green loan for small firms? and in Thailand?", "How do I cut my electricity bill with LED lamps?"]
+
+
+async def test_every_model_call_of_an_answer_shares_one_deadline_and_none_starts_after_it() -> None:
+    """A hung server: the follow-up is condensed, the query translation runs into the 20 s, and
+    the answer is then quoted from the guides without a further call (LLMSettings.deadline_s)."""
+    earlier = (Turn(question="Is there a green loan?", answer="…", lang="en", topic_query="green loan"),)
+    chat = FakeChat(["đèn LED tiết kiệm bao nhiêu điện?"], takes_s=15.0)
+    answer = await pipeline(FakeRetriever([LED]), chat=chat).answer(Question(text="còn đèn LED thì sao?", history=earlier))
+    assert chat.deadlines == [20.0, 20.0] and len(chat.prompts) == 2  # condensing, then translating; no answer call
+    assert chat.clock.now == 20.0  # never past the deadline
+    assert answer.mode is AnswerMode.OFFLINE and answer.notices[0] is Notice.MODEL_FAILED

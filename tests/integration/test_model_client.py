@@ -1,0 +1,78 @@
+"""The model client over real HTTP against the local OpenAI-compatible server: retries, the
+answer's deadline, and failures named by their cause."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from bot.config import LLMSettings
+from bot.errors import LLMError, LLMRateLimited, LLMServerError, LLMTimeout, LLMUnreachable
+from bot.llm import ChatClient, Role
+from tests.servers.openai_compatible import FakeOpenAI, Reply
+from tests.servers.uvicorn_thread import free_port
+
+pytestmark = pytest.mark.integration
+
+MESSAGES: list[tuple[Role, str]] = [("system", "Answer from the sources."), ("user", "How much do LED lamps save?")]
+MakeClient = Callable[..., ChatClient]
+
+
+@pytest.fixture
+async def make_client(fake_openai: FakeOpenAI) -> AsyncIterator[MakeClient]:
+    clients: list[ChatClient] = []
+
+    def make(**llm: Any) -> ChatClient:
+        settings = {"base_url": fake_openai.base_url, "answer_model": "test-model", "max_retries": 2, "retry_backoff_s": 0.01, **llm}  # type: ignore[attr-defined]
+        clients.append(ChatClient(LLMSettings(**settings)))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+async def test_429_and_5xx_are_tried_again(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(status=429, headers={"retry-after": "0"}), Reply(status=502), "LED lamps save up to 90% [1].")
+    completion = await make_client().complete(MESSAGES)
+    assert completion.text == "LED lamps save up to 90% [1]." and len(fake_openai.answer_requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("replies", "expected", "says"),
+    [
+        ([Reply(status=500)] * 3, LLMServerError, "answered HTTP 500"),
+        ([Reply(status=429, headers={"retry-after": "0"})] * 3, LLMRateLimited, "429 Too Many Requests"),
+    ],
+    ids=["5xx", "429"],
+)
+async def test_what_fails_after_the_retries_names_its_cause(
+    make_client: MakeClient, fake_openai: FakeOpenAI, replies: list[Reply], expected: type[LLMError], says: str
+) -> None:
+    fake_openai.enqueue(*replies)
+    with pytest.raises(expected, match=says):
+        await make_client().complete(MESSAGES)
+    assert len(fake_openai.answer_requests) == 3
+
+
+async def test_a_server_that_is_down_is_reported_as_refusing_not_as_slow(make_client: MakeClient) -> None:
+    client = make_client(base_url=f"http://127.0.0.1:{free_port()}/v1")
+    with pytest.raises(LLMUnreachable, match="refused the connection"):
+        await client.complete(MESSAGES, deadline=time.monotonic() + 30)
+
+
+async def test_a_hung_server_is_given_up_at_the_deadline_and_not_tried_again(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(text="too late [1].", delay_s=3.0))
+    with pytest.raises(LLMTimeout, match="the answer's deadline"):
+        await make_client(timeout_s=30).complete(MESSAGES, deadline=time.monotonic() + 0.5)
+    assert len(fake_openai.answer_requests) == 1
+
+
+async def test_a_retry_the_deadline_cannot_wait_for_is_not_made(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(status=503, headers={"retry-after": "30"}), "never asked [1].")
+    with pytest.raises(LLMServerError, match="HTTP 503"):
+        await make_client().complete(MESSAGES, deadline=time.monotonic() + 5)
+    assert len(fake_openai.answer_requests) == 1
