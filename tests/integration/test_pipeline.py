@@ -45,8 +45,12 @@ async def make_pipeline(
         chat = ChatClient(settings.llm) if model else None
         clients.extend([chat] if chat else [])
         return Pipeline(
-            retriever=over or retriever, prompts=Prompts(REPO / "prompts"), store=ConversationStore(db),
-            settings=settings.pipeline, llm_settings=settings.llm, chat=chat,
+            retriever=over or retriever,
+            prompts=Prompts(REPO / "prompts"),
+            store=ConversationStore(db),
+            settings=settings.pipeline,
+            llm_settings=settings.llm,
+            chat=chat,
         )
 
     yield make
