@@ -74,6 +74,7 @@ class LLMSettings(BaseModel):
     max_retries: int = Field(default=2, ge=0)  # a refused connection, a timeout, 429 and 5xx are tried again
     retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries (or the server's Retry-After); it doubles
     deadline_s: float = Field(default=20.0, gt=0)  # all model calls of one answer together, retries included; then the offline answer
+    stream_every_s: float = Field(default=0.25, ge=0)  # a streamed reply is handed to the pipeline at most this often
     max_completion_tokens: int = Field(default=600, ge=16)
     prompt_token_budget: int = Field(default=2500, ge=256)  # for English; scaled per language below
     max_prompt_tokens: int = Field(default=12000, ge=256)  # the model's context, minus the completion

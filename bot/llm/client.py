@@ -1,14 +1,17 @@
 """The one place that talks to an OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp).
 
-LangChain's `ChatOpenAI` carries the call. A refused connection, a timeout, 429 and 5xx are tried again here, with backoff
+LangChain's `ChatOpenAI` carries the call, whole (`complete`) or streamed as server-sent events
+(`stream`). A refused connection, a timeout, 429 and 5xx are tried again here, with backoff
 that honours `Retry-After`, and not in the openai client: only here are both the answer's
 deadline and each failure's cause known, so no retry starts that the deadline cannot wait for,
 and what finally fails is the `LLMError` that names its cause (llm/errors.py).
 
 The calls run on an event loop of their own, in a thread: LangChain, the openai client and
-the HTTP client spend a millisecond or two of CPU on each call, and when the calls of a hundred
-chats came back together that ran as single turns of over 100 ms on the caller's loop (the
-Telegram bot's), stalling every chat. In a thread it interleaves with the caller's loop.
+the HTTP client spend a millisecond or two of CPU on each call, and tens of microseconds on
+each streamed token; with the calls of a hundred chats under way that ran as single turns of
+over 100 ms on the caller's loop (the Telegram bot's), stalling every chat. In a thread it
+interleaves with the caller's loop. A stream is read there by a task of its own, and the
+caller collects the text so far at most every `stream_every_s`, not once per token.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 import openai
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
-from bot.errors import LLMError, LLMTimeout
+from bot.errors import LLMBadOutput, LLMError, LLMTimeout
 from bot.llm.errors import RETRYABLE, translated_errors
 from bot.llm.recording import recording_transport
 
@@ -90,9 +93,15 @@ class ChatClient:
         return await self._on_loop(self._complete(messages, deadline))
 
     async def stream(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
-        """The reply as it is written. For now one piece, the whole completion: the pipeline and
-        its front ends already take a stream, so streaming from the server changes only this."""
-        yield await self.complete(messages, deadline)
+        """The reply as it is written: the whole text so far each time, the last with the token
+        counts. Raises `LLMError` as `complete` does, also half-way; leaving early closes the stream."""
+        relay = await self._on_loop(self._open_stream(messages, deadline))
+        try:
+            while (completion := await self._on_loop(relay.next())) is not None:
+                yield completion
+        finally:
+            if not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(relay.stop)
 
     async def _on_loop(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Run `coroutine` on this client's loop; cancelling the wait cancels it there too."""
@@ -104,6 +113,39 @@ class ChatClient:
         chat_messages = _chat_messages(messages)
         reply = await self._tried(lambda: self._chat.ainvoke(chat_messages), deadline)
         return _completion(reply.text.strip(), reply.usage_metadata, self.model)
+
+    async def _open_stream(self, messages: list[tuple[Role, str]], deadline: float | None) -> _Relay:
+        relay = _Relay(self.model, self._settings.stream_every_s)
+        relay.start(self._read(_chat_messages(messages), deadline, relay))
+        return relay
+
+    async def _read(self, messages: list[BaseMessage], deadline: float | None, relay: _Relay) -> None:
+        """Stream the reply into `relay`. Opening the stream (up to its first chunk) is tried
+        again like a call; a stream that breaks after it began is not, and fails the relay."""
+
+        async def opened() -> tuple[AsyncIterator[AIMessageChunk], AIMessageChunk]:
+            chunks = self._chat.astream(messages, stream_usage=True)
+            try:
+                first = await anext(chunks, None)
+                if first is None:  # a body with no events in it, e.g. a plain JSON one
+                    raise LLMBadOutput(f"{self.model} sent a stream with nothing in it")
+                return chunks, first
+            except BaseException:
+                await chunks.aclose()  # type: ignore[attr-defined]  # an async generator
+                raise
+
+        try:
+            chunks, first = await self._tried(opened, deadline)
+            try:
+                relay.add(first)
+                async with _bounded(deadline, self.model):
+                    with translated_errors(self.model):
+                        async for chunk in chunks:
+                            relay.add(chunk)
+            finally:
+                await chunks.aclose()  # type: ignore[attr-defined]
+        except LLMError as exc:
+            relay.fail(exc)
 
     async def _tried(self, attempt: Callable[[], Awaitable[_T]], deadline: float | None) -> _T:
         """`attempt()`, tried again after a failure worth it while the retries and the deadline
@@ -146,6 +188,74 @@ async def _bounded(deadline: float | None, model: str) -> AsyncIterator[None]:
 
 class _DeadlineSpent(LLMTimeout):
     """The answer's deadline passed: an `LLMTimeout` to the caller, and no retry can help."""
+
+
+class _Relay:
+    """A streamed reply read on the client's loop by a task of its own, and collected from
+    there by the caller: at once when it ends, else at most every `every_s` once it has grown."""
+
+    def __init__(self, model: str, every_s: float) -> None:
+        self._model = model
+        self._every_s = every_s
+        self._text = ""
+        self._usage: UsageMetadata | None = None
+        self._error: LLMError | None = None
+        self._changed = asyncio.Event()  # it grew, or it ended
+        self._ended = asyncio.Event()
+        self._handed = 0
+        self._handed_at = float("-inf")
+        self._finished = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self, reading: Coroutine[Any, Any, None]) -> None:
+        self._task = asyncio.get_running_loop().create_task(reading)
+        self._task.add_done_callback(self._read_ended)
+
+    def _read_ended(self, task: asyncio.Task[None]) -> None:
+        """However reading ended, the caller is not left waiting: an error that reading did not
+        expect fails the reply too."""
+        if not task.cancelled() and task.exception() is not None:
+            self.fail(LLMError(f"{self._model} failed while streaming: {task.exception()!r}"))
+        self.end()
+
+    def stop(self) -> None:
+        """The caller left: stop reading (which closes the stream)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    def add(self, chunk: AIMessageChunk) -> None:
+        self._text += chunk.text
+        self._usage = chunk.usage_metadata or self._usage
+        self._changed.set()
+
+    def end(self) -> None:
+        self._ended.set()
+        self._changed.set()
+
+    def fail(self, error: LLMError) -> None:
+        self._error = error
+        self.end()
+
+    async def next(self) -> Completion | None:
+        """The reply so far once it grew, the whole reply with its token counts once it ended,
+        then None."""
+        if self._finished:
+            return None
+        pause = self._handed_at + self._every_s - time.monotonic()
+        if pause > 0 and not self._ended.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(pause):
+                    await self._ended.wait()  # the end is handed over at once
+        while len(self._text) == self._handed and not self._ended.is_set():
+            self._changed.clear()
+            await self._changed.wait()
+        if self._error is not None:
+            raise self._error
+        self._handed, self._handed_at = len(self._text), time.monotonic()
+        if self._ended.is_set():
+            self._finished = True
+            return _completion(self._text.strip(), self._usage, self._model)
+        return Completion(self._text, prompt_tokens=0, completion_tokens=0, model=self._model)
 
 
 def _chat_messages(messages: list[tuple[Role, str]]) -> list[BaseMessage]:

@@ -36,7 +36,7 @@ def translated_errors(model: str) -> Iterator[None]:
     except openai.APIError as exc:
         raise LLMError(f"{model} failed: {exc.message}") from exc
     except (httpx.TransportError, httpx2.TransportError) as exc:  # a stream broken half-way is not wrapped by the SDK
-        raise LLMUnreachable(f"{model} broke off the connection: {type(exc).__name__}") from exc
+        raise LLMUnreachable(f"{model} lost the connection: {type(exc).__name__}") from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a chat completion (bad JSON, missing fields)
         raise LLMBadOutput(f"{model} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
 
@@ -57,4 +57,4 @@ def _connection_error(model: str, exc: openai.APIConnectionError) -> LLMError:
         return LLMUnreachable(f"{model} could not be reached: {unreachable}")
     if isinstance(exc, openai.APITimeoutError):
         return LLMTimeout(f"{model} timed out: no reply within the call's timeout")
-    return LLMUnreachable(f"{model} lost the connection: {exc.message}")
+    return LLMUnreachable(f"{model} lost the connection: {type(causes[-1]).__name__}")  # the cause at the bottom, e.g. a stream cut short

@@ -37,7 +37,7 @@ def _status(kind: type[openai.APIStatusError], status: int) -> openai.APIStatusE
         (_status(openai.RateLimitError, 429), LLMRateLimited, "429"),
         (_status(openai.InternalServerError, 502), LLMServerError, "HTTP 502"),
         (_status(openai.NotFoundError, 404), LLMError, "refused the request with HTTP 404"),
-        (httpx2.RemoteProtocolError("peer closed connection"), LLMUnreachable, "broke off the connection"),
+        (httpx2.RemoteProtocolError("peer closed connection"), LLMUnreachable, "lost the connection: RemoteProtocolError"),
         (KeyError("choices"), LLMBadOutput, "not a chat completion"),
     ],
     ids=["refused", "connect-timeout", "read-timeout", "no-such-host", "429", "5xx", "404", "broken-stream", "bad-body"],
