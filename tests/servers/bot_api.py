@@ -24,8 +24,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-BOT = {"id": 4242, "is_bot": True, "first_name": "GreenGuide", "username": "greenguide_test_bot",
-       "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "GreenGuide",
+    "username": "greenguide_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -173,8 +180,13 @@ class FakeBotAPI:
             return {"file_id": params.get("file_id"), "file_unique_id": "vu1", "file_size": len(self.voice_bytes), "file_path": "voice/file_1.oga"}
         if method in ("sendMessage", "editMessageText", "sendDocument"):
             chat_id = int(params.get("chat_id") or 1)
-            return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
-                    "from": BOT, "text": params.get("text", "")}
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT,
+                "text": params.get("text", ""),
+            }
         return True  # sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
 
     async def _control_push(self, request: Request) -> JSONResponse:
