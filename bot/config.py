@@ -11,6 +11,7 @@ The command line loads `Settings()` once and passes each component only its own 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -123,6 +124,14 @@ class RetrievalSettings(BaseModel):
     named_elsewhere_penalty: float = Field(default=0.6, ge=0, le=1)  # … when the question names a country
 
 
+class Preview(StrEnum):
+    """How a private chat sees a model's answer while it is written."""
+
+    DRAFT = "draft"  # a live draft (sendMessageDraft), then the answer as a message of its own
+    EDIT = "edit"  # one message edited as it grows, then into the answer: for Bot API servers that refuse drafts
+    NONE = "none"  # "typing…" until the answer
+
+
 class TelegramSettings(BaseModel):
     """The Telegram front end; without a token the bot offers the terminal chat instead.
 
@@ -138,6 +147,10 @@ class TelegramSettings(BaseModel):
     request_timeout_s: float = Field(default=5.0, gt=0)  # each Bot API call, to connect and to read
     retry_budget_s: float = Field(default=30.0, ge=0)  # a call failing with a 5xx or a lost connection is tried again this long
     retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries; it doubles
+    preview: Preview = Preview.DRAFT  # groups always see "typing…"; refused drafts switch the bot to EDIT
+    draft_every_s: float = Field(default=1.0, gt=0)  # a draft at most this often (after the last one went through) ...
+    edit_every_s: float = Field(default=1.5, gt=0)  # ... an edit of the EDIT preview at most this often ...
+    preview_min_words: int = Field(default=3, ge=1)  # ... and only once this many words were added
     questions_per_minute: int = Field(default=10, ge=1)
     questions_per_day: int = Field(default=100, ge=1)
     webhook_url: str | None = None  # public HTTPS URL, e.g. https://bot.example.org/telegram

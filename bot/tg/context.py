@@ -8,10 +8,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
 from bot.tg.limits import QuestionLimits
+from bot.tg.previews import Previews
 from bot.tg.turns import ChatTurns
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]):
+class BotContext(CallbackContext[ExtBot[int], dict[object, object], dict[object, object], dict[object, object]]):
     """What every handler receives; `services` are the ones the application was built with."""
 
     @property
@@ -31,6 +32,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object
         turns = self.application.bot_data["turns"]
         assert isinstance(turns, ChatTurns)
         return turns
+
+    @property
+    def previews(self) -> Previews:
+        """How private chats see answers being written (drafts, or edits where drafts are refused)."""
+        previews = self.application.bot_data["previews"]
+        assert isinstance(previews, Previews)
+        return previews
 
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]

@@ -6,8 +6,14 @@ serves; every call the bot makes is recorded; the next call of a method can be m
 only after the client has given up, as Telegram does when it delivers late. Raw updates that
 python-telegram-bot cannot parse can be queued as they are. getFile and the file download route
 serve a voice note. Updates can also be built without queueing them, to POST to a webhook.
-When the server runs in another process (the benchmark), /control/push queues updates and
-/control/wait lists the calls of a method once enough chats have had one.
+When the server runs in another process (the benchmark), /control/push queues updates,
+/control/wait lists the calls of a method once enough chats have had one, and /control/floods
+counts the calls refused with RetryAfter.
+
+sendMessageDraft is served and recorded like every call, so tests can check the drafts' order
+and pace. Like Telegram, the server refuses with 429 and `retry_after` a draft that comes less
+than `min_interval_s["sendMessageDraft"]` (1 s) after the chat's last one; other methods can be
+paced the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +57,9 @@ class FakeBotAPI:
         self._updates: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self._stalls: dict[str, list[float]] = {}
+        self.min_interval_s: dict[str, float] = {"sendMessageDraft": 1.0}  # per chat, as Telegram's flood control
+        self._last_at: dict[tuple[str, int], float] = {}
+        self.floods: list[Call] = []  # calls refused with RetryAfter for coming too soon
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.voice_bytes = b"OggS fake voice note"
@@ -59,6 +69,7 @@ class FakeBotAPI:
                 Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/control/push", self._control_push, methods=["POST"]),
                 Route("/control/wait", self._control_wait, methods=["GET"]),
+                Route("/control/floods", self._control_floods, methods=["GET"]),
             ]
         )
 
@@ -152,6 +163,11 @@ class FakeBotAPI:
         params = await _params(request)
         if method != "getUpdates":  # polls are noise
             self.calls.append(Call(method, params))
+        too_soon = self._too_soon(method, params)
+        if too_soon:
+            self.floods.append(self.calls[-1])
+            body = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {too_soon}", "parameters": {"retry_after": too_soon}}
+            return JSONResponse(body, status_code=429)
         failures = self._failures.get(method)
         if failures:
             status, description, retry_after = failures.pop(0)
@@ -164,6 +180,18 @@ class FakeBotAPI:
         if stalls:
             await asyncio.sleep(stalls.pop(0))
         return JSONResponse({"ok": True, "result": result})
+
+    def _too_soon(self, method: str, params: dict[str, Any]) -> int:
+        """The seconds to wait (0: none) when this chat's last call of `method` was too recent."""
+        interval = self.min_interval_s.get(method)
+        if not interval:
+            return 0
+        key, now = (method, int(params.get("chat_id") or 0)), time.monotonic()
+        last = self._last_at.get(key)
+        if last is not None and now - last < interval:
+            return math.ceil(interval - (now - last))
+        self._last_at[key] = now
+        return 0
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -187,7 +215,7 @@ class FakeBotAPI:
                 "from": BOT,
                 "text": params.get("text", ""),
             }
-        return True  # sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
+        return True  # sendMessageDraft, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, setMyCommands, …
 
     async def _control_push(self, request: Request) -> JSONResponse:
         updates = (await request.json())["updates"]
@@ -200,6 +228,9 @@ class FakeBotAPI:
         while len({int(params.get("chat_id", 0)) for params in self.sent(method)}) < chats:
             await asyncio.sleep(0.02)
         return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.calls if c.method == method])
+
+    async def _control_floods(self, request: Request) -> JSONResponse:
+        return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.floods])
 
     async def _file(self, request: Request) -> Response:
         self.calls.append(Call("download", {"path": request.path_params["path"]}))
