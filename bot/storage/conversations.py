@@ -22,18 +22,21 @@ class ConversationStore:
         self._retention_days = retention_days
         self._last_purge = 0.0
 
-    async def save_turn(
-        self, user_id: str, turn: Turn, mode: AnswerMode, sources: Sequence[CitedSource], refusal_reason: RefusalReason | None = None
-    ) -> int:
+    async def save_turn(self, user_id: str, turn: Turn, mode: AnswerMode, sources: Sequence[CitedSource], refusal_reason: RefusalReason | None = None) -> int:
         """Store one exchange with the sources it cited; return its id (feedback refers to it)."""
         if time.monotonic() - self._last_purge > _PURGE_EVERY_S:
             await self.purge()
         cursor = await self._db.execute(
-            "INSERT INTO turns (user_id, question, answer, lang, mode, topic_query, source_ids, sources, refusal_reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO turns (user_id, question, answer, lang, mode, topic_query, source_ids, sources, refusal_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                user_id, turn.question, turn.answer, turn.lang, mode, turn.topic_query,
-                json.dumps([s.id for s in sources]), json.dumps([dataclasses.asdict(s) for s in sources], ensure_ascii=False),
+                user_id,
+                turn.question,
+                turn.answer,
+                turn.lang,
+                mode,
+                turn.topic_query,
+                json.dumps([s.id for s in sources]),
+                json.dumps([dataclasses.asdict(s) for s in sources], ensure_ascii=False),
                 refusal_reason,
             ),
         )
@@ -52,9 +55,7 @@ class ConversationStore:
 
     async def last_sources(self, user_id: str) -> list[CitedSource]:
         """The sources cited by the user's most recent answer that had any."""
-        async with self._db.execute(
-            "SELECT sources FROM turns WHERE user_id = ? AND sources != '[]' ORDER BY id DESC LIMIT 1", (user_id,)
-        ) as cursor:
+        async with self._db.execute("SELECT sources FROM turns WHERE user_id = ? AND sources != '[]' ORDER BY id DESC LIMIT 1", (user_id,)) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return []
@@ -63,8 +64,6 @@ class ConversationStore:
     async def purge(self) -> int:
         """Delete turns older than the retention period; return how many."""
         self._last_purge = time.monotonic()
-        cursor = await self._db.execute(
-            "DELETE FROM turns WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (f"-{self._retention_days} days",)
-        )
+        cursor = await self._db.execute("DELETE FROM turns WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (f"-{self._retention_days} days",))
         await self._db.commit()
         return cursor.rowcount

@@ -41,9 +41,7 @@ class FeedbackStore:
         """Attach one of `REASONS` to the user's 👎; False if there is no such feedback."""
         if reason not in REASONS:
             raise ValueError(f"unknown feedback reason {reason!r}")
-        cursor = await self._db.execute(
-            "UPDATE feedback SET reason = ? WHERE id = ? AND user_id = ? AND rating = 'down'", (reason, feedback_id, user_id)
-        )
+        cursor = await self._db.execute("UPDATE feedback SET reason = ? WHERE id = ? AND user_id = ? AND rating = 'down'", (reason, feedback_id, user_id))
         await self._db.commit()
         return cursor.rowcount == 1
 

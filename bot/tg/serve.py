@@ -51,9 +51,7 @@ async def _serve(application: BotApplication, settings: TelegramSettings, stop: 
         await _register_commands(application)
         if settings.webhook_url:
             assert settings.webhook_secret is not None  # checked by TelegramSettings
-            await application.bot.set_webhook(
-                settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
-            )
+            await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES)
         await application.start()
         try:
             if settings.webhook_url:
@@ -87,7 +85,9 @@ async def _register_commands(application: BotApplication) -> None:
     prompts = services_of(application).prompts
     try:
         for lang in prompts.languages:
-            commands = [BotCommand(m["command"], m["description"][:256]) for line in prompts.message(lang, "help").splitlines() if (m := _HELP_LINE.match(line.strip()))]
+            commands = [
+                BotCommand(m["command"], m["description"][:256]) for line in prompts.message(lang, "help").splitlines() if (m := _HELP_LINE.match(line.strip()))
+            ]
             await application.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
     except TelegramError as exc:
         logger.warning("could not register the command menu: %s", exc)
