@@ -12,6 +12,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    MessageReactionHandler,
     filters,
 )
 
@@ -90,6 +91,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             MessageHandler(filters.TEXT & ~filters.COMMAND, questions.text_message),
             MessageHandler(filters.VOICE, questions.voice_message),
             MessageHandler(UNSUPPORTED, questions.unsupported),
+            MessageReactionHandler(feedback.reacted),
         ]
     )
     application.add_error_handler(error_handler)

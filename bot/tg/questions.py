@@ -143,10 +143,19 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
         async with preview, _typing(context, message.chat_id, preview):
             answer = await _answered(services.pipeline, question, preview)
         note(lang=answer.language, mode=answer.mode, sources=len(answer.sources), previews=preview.shown)
-        prompts = services.prompts
-        parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
-        markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode is not AnswerMode.REFUSAL else None
-        await preview.deliver(message, parts, markup)
+        await _deliver(context, message, answer, preview)
+
+
+async def _deliver(context: BotContext, message: Message, answer: Answer, preview: AnswerPreview) -> None:
+    """The answer with its sources, and 👍/👎 under it when it can be rated: in a private chat a
+    👍/👎 reaction on that message rates it too (feedback.reacted)."""
+    services = context.services
+    prompts = services.prompts
+    parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
+    turn_id = answer.turn_id if answer.mode is not AnswerMode.REFUSAL else None
+    sent = await preview.deliver(message, parts, keyboards.rating(turn_id) if turn_id is not None else None)
+    if turn_id is not None and sent is not None and message.chat.type == ChatType.PRIVATE:
+        await services.conversations.delivered(turn_id, message.chat_id, sent.message_id)
 
 
 async def _answered(pipeline: Pipeline, question: Question, preview: AnswerPreview) -> Answer:

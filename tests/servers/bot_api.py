@@ -47,6 +47,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the server answered, e.g. the message sent
 
 
 class FakeBotAPI:
@@ -60,6 +61,7 @@ class FakeBotAPI:
         self.min_interval_s: dict[str, float] = {"sendMessageDraft": 1.0}  # per chat, as Telegram's flood control
         self._last_at: dict[tuple[str, int], float] = {}
         self.floods: list[Call] = []  # calls refused with RetryAfter for coming too soon
+        self.allowed_updates: list[str] | None = None  # as the bot last asked for them in getUpdates
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.voice_bytes = b"OggS fake voice note"
@@ -125,6 +127,13 @@ class FakeBotAPI:
             query["message"] = self._message(text="(buttons)", user_id=user_id, language_code=language_code) | {"from": BOT}
         return self._push({"callback_query": query})
 
+    def push_reaction(self, message_id: int, *emoji: str, user_id: int = 1, chat_id: int | None = None) -> int:
+        """The user's reactions on a message as they now are (none: all taken off)."""
+        chat = self._message(user_id=user_id, chat_id=chat_id)["chat"]
+        reaction = {"chat": chat, "message_id": message_id, "user": _user(user_id, "en"), "date": int(time.time()),
+                    "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": e} for e in emoji]}  # fmt: skip
+        return self._push({"message_reaction": reaction})
+
     def push_raw(self, update: dict[str, Any]) -> int:
         """Queue an update exactly as given (say, one a newer Bot API would send)."""
         return self._push(update)
@@ -161,11 +170,12 @@ class FakeBotAPI:
     async def _handle(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = await _params(request)
+        call = Call(method, params)
         if method != "getUpdates":  # polls are noise
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
         too_soon = self._too_soon(method, params)
         if too_soon:
-            self.floods.append(self.calls[-1])
+            self.floods.append(call)
             body = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {too_soon}", "parameters": {"retry_after": too_soon}}
             return JSONResponse(body, status_code=429)
         failures = self._failures.get(method)
@@ -175,7 +185,7 @@ class FakeBotAPI:
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
             return JSONResponse(body, status_code=status)
-        result = await self._result(method, params)
+        call.result = result = await self._result(method, params)
         stalls = self._stalls.get(method)
         if stalls:
             await asyncio.sleep(stalls.pop(0))
@@ -197,6 +207,7 @@ class FakeBotAPI:
         if method == "getMe":
             return BOT
         if method == "getUpdates":
+            self.allowed_updates = params.get("allowed_updates")
             offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)  # Telegram's default limit
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.2)
             while True:
