@@ -169,8 +169,12 @@ async def run(users: int, model_delay_s: float) -> None:
     cores = min(os.cpu_count() or 1, base.retrieval.embedding_threads)
     floor = model_delay_s + users * cpu_ms / 1000 / cores
     print(f"{users} users, one question each at the same moment; model answers after {model_delay_s:.1f} s")
-    print(f"  wall time until every reply   {wall:6.2f} s   (floor {floor:.2f} s = {model_delay_s:.1f} s + {users} × {cpu_ms:.0f} ms CPU / {cores} cores; ratio {wall / floor:.2f})")
-    print(f"  per reply                     p50 {percentile(latencies, 50):5.2f} s   p95 {percentile(latencies, 95):5.2f} s   mean {statistics.mean(latencies):5.2f} s")
+    print(
+        f"  wall time until every reply   {wall:6.2f} s   (floor {floor:.2f} s = {model_delay_s:.1f} s + {users} × {cpu_ms:.0f} ms CPU / {cores} cores; ratio {wall / floor:.2f})"
+    )
+    print(
+        f"  per reply                     p50 {percentile(latencies, 50):5.2f} s   p95 {percentile(latencies, 95):5.2f} s   mean {statistics.mean(latencies):5.2f} s"
+    )
     print(f"  answers                       {', '.join(f'{n} {mode}' for mode, n in modes.modes.most_common())}")
     print(f"  event loop worst lag          {worst_lag * 1000:6.1f} ms")
 
