@@ -1,25 +1,27 @@
 """The one place that talks to an OpenAI-compatible chat API (OpenAI, Ollama, vLLM, llama.cpp).
 
-LangChain's `ChatOpenAI` carries the call, whole (`complete`) or streamed as server-sent events
-(`stream`). A refused connection, a timeout, 429 and 5xx are tried again here, with backoff
-that honours `Retry-After`, and not in the openai client: only here are both the answer's
-deadline and each failure's cause known, so no retry starts that the deadline cannot wait for,
-and what finally fails is the `LLMError` that names its cause (llm/errors.py).
+A whole reply (`complete`) goes through LangChain's `ChatOpenAI`. A streamed one (`stream`) goes
+through the openai client under it, whose server-sent events are read here as lines: LangChain's
+`astream`, with the openai client's typed chunk under each of its messages, cost about 0.3 ms of
+CPU per token, and 200 answers written at once at 40 tokens a second are 8,000 tokens a second;
+a line read and `json.loads` cost a few microseconds (bench/bot_load.py --scenario stream, README).
 
-The calls run on an event loop of their own, in a thread: LangChain, the openai client and
-the HTTP client spend a millisecond or two of CPU on each call, and tens of microseconds on
-each streamed token; with the calls of a hundred chats under way that ran as single turns of
-over 100 ms on the caller's loop (the Telegram bot's), stalling every chat. In a thread it
-interleaves with the caller's loop. A stream is read there by a task of its own, and the
-caller collects the text so far at most every `stream_every_s`, not once per token.
+A refused connection, a timeout, 429 and 5xx are tried again here, with backoff that honours
+`Retry-After`, and not in the openai client: only here are both the answer's deadline and each
+failure's cause known, so no retry starts that the deadline cannot wait for, and what finally
+fails is the `LLMError` that names its cause (llm/errors.py).
+
+The calls run on the caller's event loop, over aiohttp. A stream is read by a task of its own,
+and the caller collects the text so far at most every `stream_every_s`, not once per token, so
+that the pipeline and the Telegram layer above it wake a few times a second per answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -27,13 +29,13 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 import openai
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
-from bot.errors import LLMBadOutput, LLMError, LLMTimeout
+from bot.errors import LLMError, LLMTimeout
 from bot.llm.errors import RETRYABLE, translated_errors
 from bot.llm.recording import recording_transport
 
@@ -57,7 +59,7 @@ class Completion:
 
 
 class ChatClient:
-    """Chat completions for one task's model, made on this client's own event loop thread.
+    """Chat completions for one task's model.
 
     `deadline` (a `time.monotonic()` value) bounds a call with its retries: a call still under
     way then raises `LLMTimeout`, and a retry that could not start before it is not tried.
@@ -66,9 +68,6 @@ class ChatClient:
     def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
         self.model = model or settings.answer_model
         self._settings = settings
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name=f"model-{self.model}", daemon=True)
-        self._thread.start()
         self._http = _model_http_client(settings)
         self._chat = ChatOpenAI(
             model=self.model,
@@ -82,68 +81,48 @@ class ChatClient:
         )
 
     async def aclose(self) -> None:
-        """Close the model server connections, then the model calls' event loop."""
-        await self._on_loop(self._http.aclose())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        await asyncio.to_thread(self._thread.join)
-        self._loop.close()
+        """Close the model server connections."""
+        await self._http.aclose()
 
     async def complete(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> Completion:
         """One completion; raises `LLMError` (or a subclass) once the retries or the deadline are spent."""
-        return await self._on_loop(self._complete(messages, deadline))
+        chat_messages = [_MESSAGE_TYPES[role](content=text) for role, text in messages]
+        reply = await self._tried(lambda: self._chat.ainvoke(chat_messages), deadline)
+        return _completion(reply.text.strip(), reply.usage_metadata, self.model)
 
     async def stream(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
         """The reply as it is written: the whole text so far each time, the last with the token
         counts. Raises `LLMError` as `complete` does, also half-way; leaving early closes the stream."""
-        relay = await self._on_loop(self._open_stream(messages, deadline))
+        relay = _Relay(self.model, self._settings.stream_every_s)
+        relay.start(self._read(messages, deadline, relay))
         try:
-            while (completion := await self._on_loop(relay.next())) is not None:
+            while (completion := await relay.next()) is not None:
                 yield completion
         finally:
-            if not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(relay.stop)
+            relay.stop()
 
-    async def _on_loop(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
-        """Run `coroutine` on this client's loop; cancelling the wait cancels it there too."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+    async def _read(self, messages: list[tuple[Role, str]], deadline: float | None, relay: _Relay) -> None:
+        """Stream the reply into `relay`. Opening the stream (up to its status and headers) is
+        tried again like a call; a stream that breaks after it began is not, and fails the relay."""
 
-    # --- on this client's loop -----------------------------------------------------------
-
-    async def _complete(self, messages: list[tuple[Role, str]], deadline: float | None) -> Completion:
-        chat_messages = _chat_messages(messages)
-        reply = await self._tried(lambda: self._chat.ainvoke(chat_messages), deadline)
-        return _completion(reply.text.strip(), reply.usage_metadata, self.model)
-
-    async def _open_stream(self, messages: list[tuple[Role, str]], deadline: float | None) -> _Relay:
-        relay = _Relay(self.model, self._settings.stream_every_s)
-        relay.start(self._read(_chat_messages(messages), deadline, relay))
-        return relay
-
-    async def _read(self, messages: list[BaseMessage], deadline: float | None, relay: _Relay) -> None:
-        """Stream the reply into `relay`. Opening the stream (up to its first chunk) is tried
-        again like a call; a stream that breaks after it began is not, and fails the relay."""
-
-        async def opened() -> tuple[AsyncIterator[AIMessageChunk], AIMessageChunk]:
-            chunks = self._chat.astream(messages, stream_usage=True)
-            try:
-                first = await anext(chunks, None)
-                if first is None:  # a body with no events in it, e.g. a plain JSON one
-                    raise LLMBadOutput(f"{self.model} sent a stream with nothing in it")
-                return chunks, first
-            except BaseException:
-                await chunks.aclose()  # type: ignore[attr-defined]  # an async generator
-                raise
+        def opened() -> contextlib.AbstractAsyncContextManager[Any]:
+            request: contextlib.AbstractAsyncContextManager[Any] = self._chat.root_async_client.chat.completions.with_streaming_response.create(
+                model=self.model,
+                messages=[{"role": role, "content": text} for role, text in messages],  # as ChatOpenAI sends them: recordings match
+                temperature=self._settings.temperature,
+                max_completion_tokens=self._settings.max_completion_tokens,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            return request
 
         try:
-            chunks, first = await self._tried(opened, deadline)
-            try:
-                relay.add(first)
+            async with contextlib.AsyncExitStack() as stack:
+                response = await self._tried(lambda: stack.enter_async_context(opened()), deadline)
                 async with _bounded(deadline, self.model):
                     with translated_errors(self.model):
-                        async for chunk in chunks:
-                            relay.add(chunk)
-            finally:
-                await chunks.aclose()  # type: ignore[attr-defined]
+                        async for line in response.iter_lines():
+                            relay.add(*_event(line))
         except LLMError as exc:
             relay.fail(exc)
 
@@ -191,8 +170,8 @@ class _DeadlineSpent(LLMTimeout):
 
 
 class _Relay:
-    """A streamed reply read on the client's loop by a task of its own, and collected from
-    there by the caller: at once when it ends, else at most every `every_s` once it has grown."""
+    """A streamed reply read by a task of its own, and collected by the caller: at once when it
+    ends, else at most every `every_s` once it has grown."""
 
     def __init__(self, model: str, every_s: float) -> None:
         self._model = model
@@ -208,7 +187,7 @@ class _Relay:
         self._task: asyncio.Task[None] | None = None
 
     def start(self, reading: Coroutine[Any, Any, None]) -> None:
-        self._task = asyncio.get_running_loop().create_task(reading)
+        self._task = asyncio.create_task(reading)
         self._task.add_done_callback(self._read_ended)
 
     def _read_ended(self, task: asyncio.Task[None]) -> None:
@@ -223,9 +202,9 @@ class _Relay:
         if self._task is not None:
             self._task.cancel()
 
-    def add(self, chunk: AIMessageChunk) -> None:
-        self._text += chunk.text
-        self._usage = chunk.usage_metadata or self._usage
+    def add(self, text: str, usage: UsageMetadata | None) -> None:
+        self._text += text
+        self._usage = usage or self._usage
         self._changed.set()
 
     def end(self) -> None:
@@ -258,8 +237,21 @@ class _Relay:
         return Completion(self._text, prompt_tokens=0, completion_tokens=0, model=self._model)
 
 
-def _chat_messages(messages: list[tuple[Role, str]]) -> list[BaseMessage]:
-    return [_MESSAGE_TYPES[role](content=text) for role, text in messages]
+def _event(line: str) -> tuple[str, UsageMetadata | None]:
+    """The text and the token counts that one line of a streamed reply carries (most carry one
+    or the other; `data: [DONE]` and blank lines, neither). Raises `ValueError` for a data line
+    that is not JSON, `KeyError` or `TypeError` for one that is not a chunk of a chat completion."""
+    if not line.startswith("data:") or line[5:].strip() == "[DONE]":
+        return "", None
+    chunk = json.loads(line[5:])
+    if chunk.get("error"):
+        raise LLMError(f"the model server reported an error while streaming: {chunk['error']}")
+    choices = chunk.get("choices") or [{}]
+    usage = chunk.get("usage")
+    counted = (
+        UsageMetadata(input_tokens=usage["prompt_tokens"], output_tokens=usage["completion_tokens"], total_tokens=usage["total_tokens"]) if usage else None
+    )
+    return (choices[0].get("delta") or {}).get("content") or "", counted
 
 
 def _completion(text: str, usage: UsageMetadata | None, model: str) -> Completion:

@@ -42,19 +42,22 @@ def translated_errors(model: str) -> Iterator[None]:
 
 
 def _connection_error(model: str, exc: openai.APIConnectionError) -> LLMError:
-    """Refused, unreachable or timed out, read from the chain of causes under the SDK's error."""
+    """Refused, timed out, unreachable or dropped, read from the chain of causes under the SDK's
+    error: the aiohttp transport reports a refused connection, and one the server closed, as a
+    connect timeout, so only a timeout underneath counts as one."""
     causes: list[BaseException] = []
     cause: BaseException | None = exc
     while cause is not None and cause not in causes:
         causes.append(cause)
         cause = cause.__cause__ or cause.__context__
+    timed_out = any(isinstance(c, TimeoutError) for c in causes) or (isinstance(exc, openai.APITimeoutError) and len(causes) == 1)
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return LLMUnreachable(f"{model} refused the connection (is the model server running?)")
-    if any(isinstance(c, (httpx.ConnectTimeout, httpx2.ConnectTimeout)) for c in causes):
+    if timed_out and any(isinstance(c, (httpx.ConnectTimeout, httpx2.ConnectTimeout)) for c in causes):
         return LLMTimeout(f"{model} timed out: no connection within the call's timeout")
-    unreachable = next((c for c in causes if isinstance(c, OSError) and not isinstance(c, TimeoutError)), None)
+    if timed_out:
+        return LLMTimeout(f"{model} timed out: no reply within the call's timeout")
+    unreachable = next((c for c in causes if isinstance(c, OSError)), None)
     if unreachable is not None:
         return LLMUnreachable(f"{model} could not be reached: {unreachable}")
-    if isinstance(exc, openai.APITimeoutError):
-        return LLMTimeout(f"{model} timed out: no reply within the call's timeout")
     return LLMUnreachable(f"{model} lost the connection: {type(causes[-1]).__name__}")  # the cause at the bottom, e.g. a stream cut short

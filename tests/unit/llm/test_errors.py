@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import httpx2
 import openai
 import pytest
@@ -31,7 +32,10 @@ def _status(kind: type[openai.APIStatusError], status: int) -> openai.APIStatusE
         # what the SDK reports for a server that is down: a connect *timeout*, refused underneath
         (_caused(openai.APITimeoutError(REQUEST), httpx2.ConnectTimeout("Cannot connect"), ConnectionRefusedError(111, "Connect call failed")),
          LLMUnreachable, "refused the connection"),
-        (_caused(openai.APITimeoutError(REQUEST), httpx2.ConnectTimeout("Cannot connect")), LLMTimeout, "no connection within"),
+        (_caused(openai.APITimeoutError(REQUEST), httpx2.ConnectTimeout("Connection timeout"), TimeoutError()), LLMTimeout, "no connection within"),
+        # what the same transport reports when the server closed a pooled connection
+        (_caused(openai.APITimeoutError(REQUEST), httpx2.ConnectTimeout("Server disconnected"), aiohttp.ServerDisconnectedError()),
+         LLMUnreachable, "lost the connection: ServerDisconnectedError"),
         (openai.APITimeoutError(REQUEST), LLMTimeout, "no reply within the call's timeout"),
         (_caused(openai.APIConnectionError(request=REQUEST), OSError(-2, "Name or service not known")), LLMUnreachable, "could not be reached"),
         (_status(openai.RateLimitError, 429), LLMRateLimited, "429"),
@@ -40,7 +44,7 @@ def _status(kind: type[openai.APIStatusError], status: int) -> openai.APIStatusE
         (httpx2.RemoteProtocolError("peer closed connection"), LLMUnreachable, "lost the connection: RemoteProtocolError"),
         (KeyError("choices"), LLMBadOutput, "not a chat completion"),
     ],
-    ids=["refused", "connect-timeout", "read-timeout", "no-such-host", "429", "5xx", "404", "broken-stream", "bad-body"],
+    ids=["refused", "connect-timeout", "server-closed", "read-timeout", "no-such-host", "429", "5xx", "404", "broken-stream", "bad-body"],
 )  # fmt: skip
 def test_each_failure_is_named_by_its_cause(raised: BaseException, expected: type[LLMError], says: str) -> None:
     with pytest.raises(LLMError) as caught, translated_errors("test-model"):
