@@ -128,7 +128,7 @@ class Pipeline:
     async def events(self, question: Question) -> AsyncIterator[Event]:
         """The pipeline for one question, reported as it goes; the last event is the answer."""
         tally = _Tally()
-        model_time = ModelTime(self._llm.deadline_s, self._clock)
+        model_time = ModelTime(self._llm.deadline_s, self._llm.helper_deadline_s, self._clock)
         text = question.text.strip()
         history = question.history
         if history is None:
@@ -218,7 +218,7 @@ class Pipeline:
             return text
         if self._utility is not None:
             try:
-                with model_time.running() as deadline:
+                with model_time.running(helper=True) as deadline:
                     completion = await self._utility.complete(
                         [("user", self._prompts.render("condense", history=history, question=_as_data(text)))], deadline=deadline
                     )
@@ -239,7 +239,7 @@ class Pipeline:
         if self._utility is None or lang == FALLBACK_LANG:
             return []
         try:
-            with model_time.running() as deadline:
+            with model_time.running(helper=True) as deadline:
                 completion = await self._utility.complete(
                     [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))],
                     deadline=deadline,
