@@ -66,9 +66,8 @@ class Previews:
     """How private chats see answers being written, for the whole bot: what the settings ask,
     until a server refuses drafts."""
 
-    def __init__(self, settings: TelegramSettings, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: TelegramSettings) -> None:
         self._settings = settings
-        self._clock = clock
         self.kind = settings.preview
 
     def start(self, bot: ExtBot[int], chat_id: int, draft_id: int, *, private: bool) -> AnswerPreview:
@@ -77,7 +76,7 @@ class Previews:
 
     def pace(self, kind: Preview) -> Pace:
         every_s = self._settings.edit_every_s if kind is Preview.EDIT else self._settings.draft_every_s
-        return Pace(every_s, self._settings.preview_min_words, self._clock)
+        return Pace(every_s, self._settings.preview_min_words)
 
     def refuse_drafts(self, error: TelegramError) -> None:
         if self.kind is Preview.DRAFT:
