@@ -18,8 +18,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -49,6 +48,7 @@ from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.scope import mentioned_country, mentions_topic
+from bot.pipeline.tally import Tally
 from bot.prompts import Prompts
 
 logger = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ class Pipeline:
 
     async def events(self, question: Question) -> AsyncIterator[Event]:
         """The pipeline for one question, reported as it goes; the last event is the answer."""
-        tally = _Tally()
+        tally = Tally()
         model_time = ModelTime(self._llm.deadline_s, self._llm.helper_deadline_s, self._clock)
         text = question.text.strip()
         history = question.history
@@ -212,7 +212,7 @@ class Pipeline:
             return RefusalReason.INJECTION
         return None
 
-    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: _Tally, model_time: ModelTime) -> str:
+    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: Tally, model_time: ModelTime) -> str:
         """A question retrieval can use without the conversation."""
         if not history:
             return text
@@ -234,7 +234,7 @@ class Pipeline:
             return f"{previous} {text}"
         return text
 
-    async def _english_query(self, question: str, lang: str, tally: _Tally, model_time: ModelTime) -> list[str]:
+    async def _english_query(self, question: str, lang: str, tally: Tally, model_time: ModelTime) -> list[str]:
         """With a model, a non-English question is also searched as an English query."""
         if self._utility is None or lang == FALLBACK_LANG:
             return []
@@ -264,7 +264,7 @@ class Pipeline:
         text: str,
         history: tuple[Turn, ...],
         country: str | None,
-        tally: _Tally,
+        tally: Tally,
         model_time: ModelTime,
     ) -> AsyncIterator[Drafted | _Generated]:
         """A model-written answer from the numbered sources: its drafts as it writes, then the
@@ -368,7 +368,7 @@ class Pipeline:
         opening = self._prompts.message(lang, "greeting" if kind is MessageKind.GREETING else "you_are_welcome")
         return f"{opening}\n\n{self._prompts.message(lang, 'can_do')}"
 
-    async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: _Tally) -> Answer:
+    async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: Tally) -> Answer:
         """The polite reply for `reason`, in the owner's language; saved unless it is about the message itself."""
         reason_text = self._prompts.message(lang, reason.message_key, max_chars=self._settings.max_question_chars)
         can_do = "" if reason.about_the_message else self._prompts.message(lang, "can_do")
@@ -443,34 +443,6 @@ def _check(reply: str, prompt: _Prompt, lang: str) -> _Checked:
         ungrounded_numbers=ungrounded_numbers(text, cited or prompt.fitted.source_texts),
         wrong_language=_wrong_language(reply, lang),
     )
-
-
-class _Tally:
-    """The figures of one answer as its steps run: named timings in milliseconds, and the tokens
-    of every model call."""
-
-    def __init__(self) -> None:
-        self._start = time.perf_counter()
-        self._timings: dict[str, float] = {}
-        self._prompt_tokens = 0
-        self._completion_tokens = 0
-
-    @contextmanager
-    def timed(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._timings[name] = round((time.perf_counter() - start) * 1000, 2)
-
-    def count(self, completion: Completion) -> None:
-        self._prompt_tokens += completion.prompt_tokens
-        self._completion_tokens += completion.completion_tokens
-
-    def finish(self, answer: Answer, trace: Trace) -> Answer:
-        """`answer` with its trace, the timings ending now."""
-        timings = {**self._timings, "total": round((time.perf_counter() - self._start) * 1000, 2)}
-        return replace(answer, trace=replace(trace, timings_ms=timings, prompt_tokens=self._prompt_tokens, completion_tokens=self._completion_tokens))
 
 
 def _as_data(text: str) -> str:
