@@ -22,6 +22,7 @@ import re
 import statistics
 import sys
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,10 @@ class InstantModel:
     def __init__(self) -> None:
         self._budget = TokenBudget()
 
-    async def complete(self, messages: list[tuple[str, str]]) -> Completion:
+    async def stream(self, messages: list[tuple[str, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
+        yield await self.complete(messages, deadline)
+
+    async def complete(self, messages: list[tuple[str, str]], deadline: float | None = None) -> Completion:
         prompt = sum(self._budget.count(text) for _, text in messages)
         found = re.search(r"<question>\s*(.*?)\s*</question>", messages[-1][1], re.DOTALL)
         question = found.group(1) if found else ""
