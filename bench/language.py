@@ -80,12 +80,8 @@ def report_testset(results: list[tuple[dict[str, Any], Detection, float]]) -> di
         cells = [cell(right[(lang, b)], total[(lang, b)]) for b in BUCKETS]
         cells.append(cell(sum(right[(lang, b)] for b in BUCKETS), sum(total[(lang, b)] for b in BUCKETS)))
         print(f"{lang:<6}" + "".join(f"{c:>17}" for c in cells))
-    by_bucket = [
-        cell(sum(right[(la, b)] for la in SUPPORTED), sum(total[(la, b)] for la in SUPPORTED)) for b in BUCKETS
-    ]
-    print(
-        f"{'all':<6}" + "".join(f"{c:>17}" for c in by_bucket) + f"{cell(sum(right.values()), sum(total.values())):>17}"
-    )
+    by_bucket = [cell(sum(right[(la, b)] for la in SUPPORTED), sum(total[(la, b)] for la in SUPPORTED)) for b in BUCKETS]
+    print(f"{'all':<6}" + "".join(f"{c:>17}" for c in by_bucket) + f"{cell(sum(right.values()), sum(total.values())):>17}")
     print(
         "most frequent confusions (true → detected):",
         ", ".join(f"{a}→{b} {n}" for (a, b), n in confusions.most_common(6)),
@@ -103,9 +99,7 @@ def report_testset(results: list[tuple[dict[str, Any], Detection, float]]) -> di
     short_total = sum(total[(la, "short")] for la in SUPPORTED)
     return {
         "short, all languages": share(short_right, short_total),
-        "short, en vi id ms tl": share(
-            sum(right[(la, "short")] for la in LATIN), sum(total[(la, "short")] for la in LATIN)
-        ),
+        "short, en vi id ms tl": share(sum(right[(la, "short")] for la in LATIN), sum(total[(la, "short")] for la in LATIN)),
         "vi without diacritics": share(sum(d.lang == "vi" for _, d in unaccented), len(unaccented)),
     }
 
@@ -118,9 +112,7 @@ def report_chat(results: list[tuple[dict[str, Any], Detection, float]]) -> dict[
         total[row["lang"]] += 1
         right[row["lang"]] += detection.lang == row["lang"]
         if detection.lang != row["lang"]:
-            misses.append(
-                f"  {row['lang']} → {detection.lang} ({detection.reason}, {detection.confidence:.2f}): {row['text']}"
-            )
+            misses.append(f"  {row['lang']} → {detection.lang} ({detection.reason}, {detection.confidence:.2f}): {row['text']}")
     with_priors = [(row, d) for row, d, _ in results if row.get("priors")]
     print(f"{'lang':<6}{'all':>17}")
     for lang in sorted(total, key=SUPPORTED.index):

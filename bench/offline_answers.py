@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import ComposerSettings, PathSettings, Settings  # noqa: E402
 from bot.domain import LANGUAGES, ScoredChunk  # noqa: E402
+from bot.language import fold  # noqa: E402
 from bot.pipeline.compose import compose  # noqa: E402
-from bot.retrieval import LOCAL_MODEL_NAME, LocalE5Embeddings, build_index, normalize, open_retriever  # noqa: E402
+from bot.retrieval import LOCAL_MODEL_NAME, LocalE5Embeddings, build_index, open_retriever  # noqa: E402
 
 QUESTIONS = yaml.safe_load((ROOT / "tests" / "data" / "retrieval_questions.yaml").read_text(encoding="utf-8"))
 OUT = ROOT / "bench" / "out"
@@ -59,7 +60,7 @@ def _holds(marks: list[str], text: str) -> bool:
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"(?<=\d)[.,](?=\d)", "", normalize(text))
+    return re.sub(r"(?<=\d)[.,](?=\d)", "", fold(text))
 
 
 def score(weights: ComposerSettings, cases: list[tuple[dict[str, object], list[tuple[int, ScoredChunk]]]]) -> dict[str, tuple[float, float]]:

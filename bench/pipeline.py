@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.domain import Question  # noqa: E402
-from bot.llm import Completion  # noqa: E402
+from bot.domain import Completion, Question  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
 from bot.pipeline.budget import TokenBudget  # noqa: E402
 from bot.prompts import Prompts  # noqa: E402
@@ -50,6 +49,7 @@ class InstantModel:
         self._budget = TokenBudget()
 
     async def stream(self, messages: list[tuple[str, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
+        """The whole reply at once, as one piece of a stream."""
         yield await self.complete(messages, deadline)
 
     async def complete(self, messages: list[tuple[str, str]], deadline: float | None = None) -> Completion:

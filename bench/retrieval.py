@@ -40,10 +40,9 @@ from bot.retrieval.chunking import TITLE  # noqa: E402
 from bot.retrieval.expansion import QueryExpander  # noqa: E402
 from bot.retrieval.retriever import HybridRetriever  # noqa: E402
 from bot.retrieval.store import (  # noqa: E402
-    MODEL_KEY,
-    READY_KEY,
     collection_name,
-    create_store,
+    create_collection,
+    mark_built,
     open_client,
     open_collection,
 )
@@ -76,8 +75,10 @@ def settings_in(folder: Path) -> Settings:
 def bench_real(embeddings: LocalE5Embeddings, work: Path) -> None:
     settings = settings_in(work / "real")
     report = build_index(settings, embeddings, LOCAL_MODEL_NAME)
-    print(f"knowledge/ index build: {report.documents} documents, {report.passages} passages, {report.records} records "
-          f"in {report.seconds:.1f} s ({report.records / report.seconds:.1f} records/s)")
+    print(
+        f"knowledge/ index build: {report.documents} documents, {report.passages} passages, {report.records} records "
+        f"in {report.seconds:.1f} s ({report.records / report.seconds:.1f} records/s)"
+    )
     again = build_index(settings, embeddings, LOCAL_MODEL_NAME)
     print(f"no-change re-index: {again.seconds:.2f} s (embedded {again.embedded})")
     retriever = open_retriever(settings, embeddings, LOCAL_MODEL_NAME)
@@ -109,8 +110,7 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
     client = open_client(settings.retrieval, settings.index_dir)
     model = LOCAL_MODEL_NAME
     name = collection_name(settings.retrieval.collection, model)
-    create_store(client, name, embeddings, model)
-    collection = client.get_collection(name)
+    collection = create_collection(client, name, model)
     countries = ["asean", "VN", "TH", "ID", "MY", "PH", "SG"]
     start = time.perf_counter()
     batch = 5040  # whole guides: a title and six passages of three sentences
@@ -122,30 +122,47 @@ def bench_synthetic(embeddings: LocalE5Embeddings, work: Path, size: int) -> Non
             number = offset + p
             doc = f"doc-{number // 6}"
             base: dict[str, str | int] = {
-                "doc_id": doc, "group_id": doc, "lang": "en", "title": "Synthetic", "source": f"en/{doc}.md",
-                "topics": "energy-efficiency", "countries": countries[(number // 6) % len(countries)], "sectors": "",
-                "sources": "[]", "updated": "2026-11-23",
+                "doc_id": doc,
+                "group_id": doc,
+                "lang": "en",
+                "title": "Synthetic",
+                "source": f"en/{doc}.md",
+                "topics": "energy-efficiency",
+                "countries": countries[(number // 6) % len(countries)],
+                "sectors": "",
+                "sources": "[]",
             }
             if number % 6 == 0:
                 ids.append(f"{doc}-title")
                 metas.append({**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})
             for s_ in range(3):
                 ids.append(f"{doc}-{number % 6}-{s_}")
-                metas.append({**base, "kind": SentenceKind.SENTENCE.value, "section": "Part", "section_index": number % 6,
-                              "passage": number % 6, "position": (number % 6) * 3 + s_})
+                metas.append(
+                    {
+                        **base,
+                        "kind": SentenceKind.SENTENCE.value,
+                        "section": "Part",
+                        "section_index": number % 6,
+                        "passage": number % 6,
+                        "position": (number % 6) * 3 + s_,
+                    }
+                )
         vectors = rng.normal(size=(len(ids), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         texts = [" ".join(pick.choices(words, k=25)) for _ in ids]
         collection.add(ids=ids, embeddings=vectors, metadatas=metas, documents=texts)
-    collection.modify(metadata={MODEL_KEY: model, READY_KEY: "synthetic"})
+    mark_built(collection, model)
     built = time.perf_counter() - start
     start = time.perf_counter()
-    retriever = HybridRetriever(open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval,
-                                QueryExpander(Glossary(terms={}, lines={})))
+    retriever = HybridRetriever(
+        open_collection(client, settings.retrieval.collection, model), embeddings, settings.retrieval, QueryExpander(Glossary(terms={}, lines={}))
+    )
     loaded = time.perf_counter() - start
     p50, p95 = time_queries(retriever)
-    print(f"query latency, synthetic {size:,} passages: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-          f"(store filled in {built:.0f} s, snapshot + BM25 loaded in {loaded:.1f} s)")
+    print(
+        f"query latency, synthetic {size:,} passages: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"(store filled in {built:.0f} s, snapshot + BM25 loaded in {loaded:.1f} s)"
+    )
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ On the labelled questions of tests/data/retrieval_questions.yaml (a translation 
 original; an answer may come from any guide in `expect`), it prints hit@1, hit@5 and MRR per
 language for:
   (a) naive: LangChain's RecursiveCharacterTextSplitter (1000/200 characters) over every guide,
-      Chroma, the same multilingual-e5 model, similarity_search with k=5, no BM25;
+      Chroma's own nearest-neighbour search (what LangChain's similarity_search runs), the same
+      multilingual-e5 model, k=5, no BM25;
   (b) dense only and (c) BM25 only: our index and retriever with the other list's weight at 0;
   (d) shipped: our retriever with the settings' weights.
 Then the shipped retriever again with the owner's country set: each question's language gives
@@ -28,8 +29,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from langchain_chroma import Chroma  # noqa: E402
-from langchain_core.documents import Document as LCDocument  # noqa: E402
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
 from bot.config import PathSettings, Settings  # noqa: E402
@@ -46,16 +45,23 @@ Search = Callable[[dict[str, object]], list[str]]  # a question → the groups o
 def naive(embeddings: LocalE5Embeddings) -> Search:
     """The baseline: character chunks of whole guides, dense similarity only."""
     client = open_client(Settings(_env_file=None).retrieval, OUT / "naive")  # type: ignore[call-arg]
-    store = Chroma(client=client, collection_name="naive", embedding_function=embeddings, collection_configuration={"hnsw": {"space": "cosine"}})
-    if not store.get(limit=1)["ids"]:
+    collection = client.get_or_create_collection("naive", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+    if not collection.count():
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         folder = load_folder(ROOT / "knowledge")
-        documents = [LCDocument(page_content=f"{d.meta.title}\n\n{d.body}", metadata={"group": d.group_id}) for d in folder.documents]
-        pieces = splitter.split_documents(documents)
+        pieces = [(text, d.group_id) for d in folder.documents for text in splitter.split_text(f"{d.meta.title}\n\n{d.body}")]
         print(f"naive baseline: embedding {len(pieces)} chunks of 1,000 characters (once; kept in {OUT / 'naive'})", flush=True)
         for start in range(0, len(pieces), 500):
-            store.add_documents(pieces[start : start + 500])
-    return lambda q: [str(doc.metadata["group"]) for doc in store.similarity_search(str(q["q"]), k=5)]
+            batch = pieces[start : start + 500]
+            texts = [text for text, _ in batch]
+            ids = [str(start + i) for i in range(len(batch))]
+            collection.add(ids=ids, embeddings=embeddings.embed_documents(texts), documents=texts, metadatas=[{"group": group} for _, group in batch])  # type: ignore[arg-type]
+
+    def search(q: dict[str, object]) -> list[str]:
+        found = collection.query(query_embeddings=[embeddings.embed_query(str(q["q"]))], n_results=5, include=["metadatas"])  # type: ignore[arg-type]
+        return [str(meta["group"]) for meta in (found["metadatas"] or [[]])[0]]
+
+    return search
 
 
 def ours(settings: Settings, embeddings: LocalE5Embeddings, *, with_country: bool = False, **weights: float) -> Search:

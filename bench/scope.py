@@ -41,8 +41,10 @@ def main() -> None:
     yes = np.array([features(q) for q in inside])
     no = np.array([features(q) for q in outside])
     for name, column in (("best dense score", 0), ("margin over the median", 1)):
-        print(f"{name}: answerable p5 {np.percentile(yes[:, column], 5):.3f} min {yes[:, column].min():.3f} · "
-              f"out of scope max {no[:, column].max():.3f} p95 {np.percentile(no[:, column], 95):.3f}")
+        print(
+            f"{name}: answerable p5 {np.percentile(yes[:, column], 5):.3f} min {yes[:, column].min():.3f} · "
+            f"out of scope max {no[:, column].max():.3f} p95 {np.percentile(no[:, column], 95):.3f}"
+        )
         for threshold in np.linspace(np.percentile(no[:, column], 50), np.percentile(yes[:, column], 10), 6):
             kept, refused = (yes[:, column] >= threshold).mean(), (no[:, column] < threshold).mean()
             print(f"  {threshold:.3f}: answers {kept:.0%} of the answerable, declines {refused:.0%} of the rest")

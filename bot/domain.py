@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
-# Languages the bot serves, as ISO 639-1 codes, English first (the fallback).
-LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
+# English: every guide is written in it first, and the bot falls back to it when it has
+# nothing in (or cannot tell) the user's language.
+FALLBACK_LANG = "en"
+# Languages the bot serves (guides, interface, answers), as ISO 639-1 codes, the fallback first.
+LANGUAGES: tuple[str, ...] = (FALLBACK_LANG, "vi", "th", "id", "ms", "tl", "km", "lo", "my")
 
 # Names the model is given when told which language to write in.
 LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English", "vi": "Vietnamese", "th": "Thai", "id": "Indonesian", "ms": "Malay",
-    "tl": "Filipino", "km": "Khmer", "lo": "Lao", "my": "Burmese", "zh": "Chinese", "ta": "Tamil",
+    "en": "English",
+    "vi": "Vietnamese",
+    "th": "Thai",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "tl": "Filipino",
+    "km": "Khmer",
+    "lo": "Lao",
+    "my": "Burmese",
+    "zh": "Chinese",
+    "ta": "Tamil",
 }
 
 # ASEAN members by ISO 3166-1 alpha-2 code; `asean` in a document means all of them.
@@ -84,8 +97,6 @@ class Chunk:
     countries: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
-    updated: str = ""
-    ordinal: int = 0  # position of the passage within its document
     section_index: int = 0  # position of its section in the document: the same in every translation
     sentences: tuple[Sentence, ...] = ()  # the passage's units, in order
     section_text: str = ""  # the whole section the passage belongs to: context for a model
@@ -117,6 +128,33 @@ class Preferences:
 
     country: str | None = None
     sector: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard restrictions, for the content team's `greenbot search`: a country (its own guides
+    plus ASEAN-wide ones) and a topic. Answers use Preferences instead."""
+
+    country: str | None = None
+    topic: str | None = None
+
+    def allows(self, chunk: Chunk) -> bool:
+        if self.country and not chunk.applies_to(self.country):
+            return False
+        return not self.topic or self.topic in chunk.topics
+
+
+Role = Literal["system", "user", "assistant"]  # who says a message to a chat model
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's reply and what it cost."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    model: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +225,7 @@ class RefusalReason(StrEnum):
     INJECTION = "injection"
     OUT_OF_SCOPE = "out_of_scope"
     NO_CONTEXT = "no_context"  # on topic, but no guide says enough
+    SEARCH_FAILED = "search_failed"  # the embedding model on a server failed: nothing to answer from
 
     @property
     def message_key(self) -> str:
@@ -194,10 +233,15 @@ class RefusalReason(StrEnum):
         return _REFUSAL_MESSAGES[self]
 
     @property
-    def about_the_message(self) -> bool:
-        """An empty or too long message says nothing of what the owner wants: it is not stored
-        as a turn, and the reply asks for a new message instead of listing what the bot can do."""
-        return self in (RefusalReason.EMPTY, RefusalReason.TOO_LONG)
+    def saved(self) -> bool:
+        """An empty or too long message says nothing of what the owner wants: it is not stored as a turn."""
+        return self not in (RefusalReason.EMPTY, RefusalReason.TOO_LONG)
+
+    @property
+    def offers_topics(self) -> bool:
+        """Whether the reply lists what the bot can do: not when the message itself must change
+        (empty, too long) or when the bot failed (search_failed)."""
+        return self not in (RefusalReason.EMPTY, RefusalReason.TOO_LONG, RefusalReason.SEARCH_FAILED)
 
 
 _REFUSAL_MESSAGES = {
@@ -207,6 +251,7 @@ _REFUSAL_MESSAGES = {
     RefusalReason.INJECTION: "refusal_injection",
     RefusalReason.OUT_OF_SCOPE: "refusal_out_of_scope",
     RefusalReason.NO_CONTEXT: "no_context",
+    RefusalReason.SEARCH_FAILED: "error",
 }
 
 

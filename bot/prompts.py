@@ -17,10 +17,8 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from bot.domain import SECTORS
+from bot.domain import FALLBACK_LANG, SECTORS
 from bot.errors import PromptError
-
-FALLBACK_LANG = "en"
 
 
 class PromptMeta(BaseModel):
@@ -125,8 +123,7 @@ def _load_messages(folder: Path) -> dict[str, dict[str, str]]:
     for lang, strings in messages.items():
         if set(strings) != keys:
             raise PromptError(
-                f"{folder / lang}.yaml: keys differ from {FALLBACK_LANG}.yaml "
-                f"(missing {sorted(keys - set(strings))}, unknown {sorted(set(strings) - keys)})"
+                f"{folder / lang}.yaml: keys differ from {FALLBACK_LANG}.yaml (missing {sorted(keys - set(strings))}, unknown {sorted(set(strings) - keys)})"
             )
     return messages
 

@@ -12,8 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.knowledge import Directory, load_directory
 from bot.language import detect
@@ -21,7 +19,7 @@ from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
-from bot.storage import ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, open_db
+from bot.storage import Connection, ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, StatsStore, open_db
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +31,7 @@ class Services:
     settings: Settings
     retriever: HybridRetriever
     prompts: Prompts
-    db: aiosqlite.Connection
+    db: Connection  # closed with the services; the stores are the way in
     pipeline: Pipeline
     conversations: ConversationStore
     profiles: ProfileStore
@@ -41,17 +39,25 @@ class Services:
     handled: HandledUpdates  # Telegram update ids already answered
     directory: Directory  # the programmes owners can apply to
     today: Callable[[], dt.date]  # the clock that says which programmes are open; tests fix it
+    stats: StatsStore  # usage figures for the admins' /stats
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     owns_retriever: bool = False  # opened here (not lent by a test or benchmark): closed with the services, with its pools
     _reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def open(cls, settings: Settings, retriever: HybridRetriever | None = None, today: Callable[[], dt.date] = dt.date.today) -> Services:
+    async def open(
+        cls,
+        settings: Settings,
+        retriever: HybridRetriever | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        *,
+        owns_retriever: bool | None = None,  # default: only a retriever opened here
+    ) -> Services:
         """Load prompts, the programmes and the index snapshot (off the event loop: it is CPU
         work) and open the database."""
         prompts = Prompts(settings.paths.prompts_dir)
-        owns_retriever = retriever is None
+        owns_retriever = retriever is None if owns_retriever is None else owns_retriever
         directory = await asyncio.to_thread(_load_directory, settings)
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
@@ -85,6 +91,7 @@ class Services:
             handled=handled,
             directory=directory,
             today=today,
+            stats=StatsStore(db),
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
             owns_retriever=owns_retriever,

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain import AnswerMode, Chunk, CitedSource, Preferences, RefusalReason, ScoredChunk, Sentence, SentenceKind, Turn
+from bot.domain import AnswerMode, Chunk, CitedSource, Completion, Preferences, RefusalReason, Role, ScoredChunk, Sentence, SentenceKind, Turn
 from bot.errors import LLMError, LLMTimeout
-from bot.llm import Completion, Role
 
 
 def passage(doc: str, sentences: Sequence[str], *, lang: str = "en", score: float = 2.0, closeness: float = 0.9) -> ScoredChunk:

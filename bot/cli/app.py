@@ -4,6 +4,10 @@ Help and errors follow click's plain conventions on every command: flags are sho
 defaults as `[default: …]`, and every error is one `Error: …` line on standard error. A usage
 mistake exits 2 (click's `BadParameter`); an error GreenGuide expects (a `GreenbotError`, from
 any command) exits 1 through `fail`, which also serves the commands' own refusals.
+
+Command modules import what does the work (the settings, knowledge, retrieval, services,
+evaluation, the Telegram layer) inside their commands, so that `greenbot --help` loads typer
+and little else, and a command loads only the SDKs it uses.
 """
 
 from __future__ import annotations
@@ -11,19 +15,20 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from langchain_core.embeddings import Embeddings
-from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from bot import __version__
 from bot.cli.logs import configure_logging, hide, redact
-from bot.config import Settings
-from bot.errors import ConfigError, GreenbotError, IndexNotBuilt
-from bot.retrieval import build_embeddings, build_index, open_client, open_collection, open_retriever
-from bot.services import Services
+from bot.errors import ConfigError, GreenbotError
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from bot.config import Settings
+    from bot.services import Services
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -78,6 +83,10 @@ def root(
     _version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, expose_value=False, help="Show the version and exit."),
 ) -> None:
     """Load the settings once (environment and .env) and set up logging."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     configure_logging(verbose)
     try:
         settings = Settings()
@@ -96,6 +105,8 @@ def root(
 
 def settings_of(ctx: typer.Context) -> Settings:
     """The settings the root command loaded."""
+    from bot.config import Settings
+
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
@@ -103,10 +114,10 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
     """Build the index when there is none yet; return the embeddings loaded to check it."""
+    from bot.retrieval import build_embeddings, build_index, index_exists
+
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
-    try:
-        open_collection(open_client(settings.retrieval, settings.index_dir), settings.retrieval.collection, model_name)
-    except IndexNotBuilt:
+    if not index_exists(settings, model_name):
         typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
         build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
     return embeddings, model_name
@@ -114,6 +125,9 @@ def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
 
 async def open_services(settings: Settings) -> Services:
     """Open the services, building the index first when there is none yet."""
+    from bot.retrieval import open_retriever
+    from bot.services import Services
+
     embeddings, model_name = await asyncio.to_thread(ensure_index, settings)
     retriever = await asyncio.to_thread(open_retriever, settings, embeddings, model_name)
-    return await Services.open(settings, retriever=retriever)
+    return await Services.open(settings, retriever=retriever, owns_retriever=True)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import app, open_services, settings_of
-from bot.config import Settings
-from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
-from bot.pipeline import Answered, Drafted, Pipeline
-from bot.services import Services
+from bot.domain import ASEAN_COUNTRIES, FALLBACK_LANG, LANGUAGES, SECTORS, Answer, Question, answer_as_dict
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+    from bot.services import Services
 
 
 @app.command("ask")
@@ -70,7 +73,7 @@ def _converse(runner: asyncio.Runner, services: Services, settings: Settings) ->
     country: str | None = None
     sector: str | None = None
     mode = "with a model" if settings.llm.configured else "offline (no model configured)"
-    typer.echo(f"{services.prompts.message('en', 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /sector name, /quit")
+    typer.echo(f"{services.prompts.message(FALLBACK_LANG, 'greeting')}\nAnswering {mode}. Commands: /lang xx, /country XX, /sector name, /quit")
     while True:
         try:
             line = input("\nyou> ").strip()
@@ -95,6 +98,8 @@ def _converse(runner: asyncio.Runner, services: Services, settings: Settings) ->
 
 async def _streamed(pipeline: Pipeline, question: Question) -> tuple[Answer, str]:
     """The answer, and the model's draft of it, printed as it was written ("" when none was)."""
+    from bot.pipeline import Answered, Drafted  # not at the top: `greenbot --help` stays light
+
     drafted = ""
     async for event in pipeline.events(question):
         if isinstance(event, Drafted):

@@ -11,22 +11,24 @@ import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import ensure_index, eval_app, fail, settings_of
-from bot.config import Settings
 from bot.errors import GreenbotError
 from bot.evaluation.compare import compare, format_comparison
 from bot.evaluation.feedback_cases import draft_cases
 from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
-from bot.evaluation.harness import Selection, evaluate, select_cases
 from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
 from bot.evaluation.reports import terminal_summary
 from bot.evaluation.runs import LATEST, RUNS_FOLDER, find_run, read_rows, write_baseline, write_run
 from bot.evaluation.suite import load_suites, suite_files
-from bot.knowledge import load_folder
-from bot.retrieval import open_retriever
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.evaluation.harness import Selection
+
 
 SUITES = typer.Argument(None, help="Suite files; all of eval/suites/ when none is named.", show_default=False)
 LANG = typer.Option([], "--lang", help="Only cases in this language (repeatable).")
@@ -53,7 +55,7 @@ def run(
 ) -> None:
     """Run cases through the pipeline; write results.jsonl, summary.json, JUnit XML, Markdown and HTML."""
     settings = settings_of(ctx)
-    selection = Selection(tuple(suites or ()), tuple(lang), tuple(tag), tuple(case))
+    selection = _selection(suites, lang, tag, case)
     summary, _ = _run_and_gate(settings, selection, repeat=repeat, judge=judge, out=out, baseline=baseline, gates=gates)
     if summary.gate:
         raise typer.Exit(summary.gate.exit_code)
@@ -71,9 +73,7 @@ def gate(
     """Run the suites and check them against the baseline and the gates (the CI check)."""
     settings = settings_of(ctx)
     try:
-        summary, _ = _run_and_gate(
-            settings, Selection(tuple(suites or ()), tuple(lang)), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates
-        )
+        summary, _ = _run_and_gate(settings, _selection(suites, lang), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
     except GreenbotError as exc:  # nothing was measured: not a quality verdict
         fail(str(exc), EXIT_INFRASTRUCTURE)
     assert summary.gate is not None  # gated: a baseline was given
@@ -97,7 +97,7 @@ def bless(
     if from_run is not None:
         provenance, rows = read_rows(find_run(from_run, settings.paths.eval_dir))
     else:
-        provenance, rows = _run_and_gate(settings, Selection(tuple(suites or ())), out=None, baseline=None, gates=None)
+        provenance, rows = _run_and_gate(settings, _selection(suites), out=None, baseline=None, gates=None)
     if any(row.error for row in rows):
         fail("the run has infrastructure errors; fix them before blessing it", EXIT_INFRASTRUCTURE)
     write_baseline(target, provenance, rows)
@@ -122,6 +122,8 @@ def compare_runs(
 def check_suites(ctx: typer.Context, suites: list[Path] | None = SUITES) -> None:
     """Validate suites (fields, languages, known documents, unique ids) without running them."""
     settings = settings_of(ctx)
+    from bot.knowledge import load_folder
+
     known = {doc.meta.id for doc in load_folder(settings.paths.knowledge_dir).documents}
     cases = load_suites(suites or suite_files(settings.paths.eval_dir), known_sources=known)
     typer.echo(f"{len(cases)} cases OK in {len({c.suite for c in cases})} suite(s)")
@@ -147,6 +149,9 @@ def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
 ) -> tuple[RunSummary, list[ResultRow]]:
     """Run the selected cases, gate them when a baseline is given, write the run folder, print the figures per language and the verdict."""
+    from bot.evaluation.harness import evaluate, select_cases  # the pipeline, the retriever and the model client
+    from bot.retrieval import open_retriever
+
     cases, topics, warnings = select_cases(settings, selection)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -170,6 +175,12 @@ def _run_and_gate(
     if verdict is not None:
         _print_verdict(verdict)
     return summary, rows
+
+
+def _selection(suites: list[Path] | None, lang: Sequence[str] = (), tag: Sequence[str] = (), case: Sequence[str] = ()) -> Selection:
+    from bot.evaluation.harness import Selection  # the harness loads the pipeline: only when a command runs cases
+
+    return Selection(tuple(suites or ()), tuple(lang), tuple(tag), tuple(case))
 
 
 def _print_verdict(verdict: GateVerdict) -> None:

@@ -11,13 +11,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.app import app, knowledge_app, settings_of
-from bot.domain import LANGUAGES, ScoredChunk
-from bot.knowledge import check_folder, check_paths, check_programmes, load_directory, load_folder
-from bot.knowledge.check import documents_under, files_under
-from bot.knowledge.status import Cell, translation_status, write_html
-from bot.knowledge.translations import fingerprint, stamp
-from bot.language import other_language
-from bot.retrieval import Filters, build_embeddings, build_index, open_retriever
+from bot.domain import LANGUAGES, Filters, ScoredChunk
 
 
 @knowledge_app.command("check")
@@ -25,9 +19,15 @@ def check(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(None, help="Files or folders to check.", show_default="the whole knowledge folder"),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings (a passed review_by or closes, a stale translation or last_verified) as errors."),
-    on: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"),
+    on: dt.datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"
+    ),
 ) -> None:
     """Report every problem in the guides and the programmes as file:line: message; exit 1 if there is any error."""
+    from bot.knowledge import check_folder, check_paths, check_programmes, load_directory, load_folder
+    from bot.knowledge.check import documents_under, files_under
+    from bot.language import other_language
+
     settings = settings_of(ctx)
     today = on.date() if on is not None else dt.date.today()
     root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
@@ -58,6 +58,10 @@ def stamp_command(
 
     Run it after updating a translation; `knowledge check` and `knowledge status` then report the
     translation as stale as soon as the English changes again, naming the changed sections."""
+    from bot.knowledge import load_folder
+    from bot.knowledge.check import documents_under
+    from bot.knowledge.translations import fingerprint, stamp
+
     folder = load_folder(_knowledge_root(paths[0]))
     by_id = {doc.meta.id: doc for doc in folder.documents}
     chosen = documents_under(folder.documents, paths)
@@ -78,6 +82,9 @@ def status_command(
     html: Path | None = typer.Option(None, "--html", help="Also write the table as a web page to this file."),
 ) -> None:
     """Every guide in every language: ✓, unreviewed (machine-made), stale (the English changed) or missing."""
+    from bot.knowledge import load_folder
+    from bot.knowledge.status import Cell, translation_status, write_html
+
     folder = load_folder(settings_of(ctx).paths.knowledge_dir)
     status = translation_status(folder.documents)
     if html is not None:
@@ -104,6 +111,8 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
 ) -> None:
     """Bring the search index up to date with the knowledge folder (only changes are embedded)."""
+    from bot.retrieval import build_embeddings, build_index
+
     settings = settings_of(ctx)
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     report = build_index(settings, embeddings, model_name, progress=not as_json and sys.stderr.isatty())
@@ -138,6 +147,8 @@ def search_command(
     """Show the chunks retrieval ranks for a question, with scores and sources."""
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
+    from bot.retrieval import open_retriever
+
     retriever = open_retriever(settings_of(ctx))
     hits = retriever.search(question, lang=lang, filters=Filters(country=country, topic=topic), k=k)
     if as_json:

@@ -17,6 +17,8 @@ REDACTED = "[redacted]"
 # A Telegram bot token (bot id, colon, 35 characters) even when it is not one of ours.
 _BOT_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Libraries whose INFO and DEBUG lines say nothing an operator needs (httpx's also hold URLs).
+_NOISY = ("httpx", "chromadb", "urllib3", "bm25s", "aiosqlite")
 
 
 class Redactor(logging.Filter):
@@ -61,9 +63,19 @@ def hide(secrets: Iterable[str]) -> None:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Log to stderr through the redactor: DEBUG with --verbose, else WARNING."""
+    """Log to stderr through the redactor: DEBUG with --verbose, else WARNING; the noisy libraries
+    at WARNING either way.
+
+    Their loggers are set to WARNING, so that they do not even make the records, and the handler
+    drops what they log below it all the same: bm25s sets its logger to DEBUG when it is imported,
+    and commands import it after this has run."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format=_FORMAT, force=True)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_REDACTOR)
-    for noisy in ("httpx", "chromadb", "urllib3", "bm25s", "aiosqlite"):
+        handler.addFilter(_not_noise)
+    for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _not_noise(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] not in _NOISY

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.app import app, open_services, settings_of
 from bot.cli.chat import chat_loop
-from bot.config import Settings
 from bot.runtime import freeze_heap
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 @app.command("run")

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.errors import EvaluationError
-from bot.evaluation.normalize import normalize
+from bot.evaluation.matching import comparable
 from bot.evaluation.suite import Expect, Severity
 
 _HEADER = """\
@@ -45,7 +45,7 @@ def draft_cases(feedback_file: Path, existing_ids: Collection[str]) -> tuple[str
     seen: set[str] = set()
     for item in _read_feedback(feedback_file):
         case_id = f"feedback-{item.id}-{item.lang}"
-        key = normalize(item.question)
+        key = comparable(item.question)
         if item.rating != "down" or key in seen or case_id in existing_ids:
             continue
         seen.add(key)

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.domain import LANGUAGE_NAMES
+from bot.domain import LANGUAGE_NAMES, Role
 from bot.errors import LLMError
 from bot.evaluation.metrics import reply_kind
 from bot.evaluation.records import ResultRow
 from bot.evaluation.runner import CaseRun
 from bot.evaluation.suite import Expect
-from bot.llm import ChatClient, Role
+from bot.llm import ChatClient
 from bot.prompts import Prompts
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sacrebleu import CHRF
 
-from bot.evaluation.normalize import contains, normalize
+from bot.evaluation.matching import comparable, contains
 from bot.evaluation.suite import Expect
 from bot.language import FAMILIES, detect
 from bot.language.scripts import count_letters, decide_by_script
@@ -189,7 +189,7 @@ def _fabrication_reason(fabricated: tuple[int, ...], numbers: list[int], retriev
 def includes(text: str, must_include: Sequence[Sequence[str]], must_not_include: Sequence[str]) -> IncludeCheck:
     """Every group of alternatives matched by one of them, and no forbidden string present.
 
-    Matching is a substring of normalized text (see `contains`). A group without
+    Matching is a substring of comparable text (see `contains`). A group without
     alternatives can never match, so it is reported as missing rather than passing silently.
     """
     missing = tuple(tuple(group) for group in must_include if not any(contains(text, alternative) for alternative in group))
@@ -286,14 +286,14 @@ def numeric_grounding(answer: str, contexts: Sequence[str]) -> NumericGrounding:
 
 
 def chrf(hypothesis: str, reference: str) -> float:
-    """chrF (0–100) of an answer against the case's reference answer, both normalized.
+    """chrF (0–100) of an answer against the case's reference answer, both made comparable.
 
     chrF compares character n-grams, so it needs no word segmentation and works the same
     for Thai, Lao, Khmer and Burmese, which are written without spaces between words.
     BLEU and ROUGE count words, so on those languages a whole sentence is one "word" and
     any difference scores zero. An empty hypothesis or reference scores 0.
     """
-    return float(_CHRF.sentence_score(normalize(hypothesis), [normalize(reference)]).score)
+    return float(_CHRF.sentence_score(comparable(hypothesis), [comparable(reference)]).score)
 
 
 def cost_usd(prompt_tokens: int, completion_tokens: int, price_per_1k_prompt: float, price_per_1k_completion: float) -> float:

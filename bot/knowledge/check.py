@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain import LANGUAGES
+from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.directory import Directory
 from bot.knowledge.glossary import Glossary, load_glossary
 from bot.knowledge.loader import CORE_FILE, Document, KnowledgeFolder, Problem, Severity
@@ -237,7 +237,7 @@ def check_paths(report: CheckReport, only: list[Path], root: Path) -> CheckRepor
     the guides or language folders named (checking a part still reads the whole folder)."""
     kept_gaps = {}
     for doc_id, langs in report.missing_translations.items():
-        if _inside(root / "en" / f"{doc_id}.md", only):
+        if _inside(root / FALLBACK_LANG / f"{doc_id}.md", only):
             kept_gaps[doc_id] = langs
         elif wanted := [lang for lang in langs if _inside(root / lang / f"{doc_id}.md", only)]:
             kept_gaps[doc_id] = wanted

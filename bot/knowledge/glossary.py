@@ -40,7 +40,7 @@ class Term(BaseModel):
     my: Forms
     check: bool = True  # false for everyday words ("energy", "owner") that translate differently by context
 
-    @field_validator("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
+    @field_validator(*LANGUAGES)
     @classmethod
     def _no_repeats(cls, forms: list[str]) -> list[str]:
         repeated = sorted({f for f in forms if forms.count(f) > 1})

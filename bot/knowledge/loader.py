@@ -15,7 +15,7 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
-from bot.domain import LANGUAGES, Source
+from bot.domain import FALLBACK_LANG, LANGUAGES, Source
 from bot.errors import KnowledgeError
 from bot.knowledge.schema import FrontMatter
 from bot.knowledge.wording import explain, yaml_hint
@@ -185,7 +185,7 @@ def load_document(path: Path, root: Path, topics: dict[str, str]) -> tuple[Docum
     problems.extend(_naming_problems(path, meta, key_lines))
     if folder in LANGUAGES and folder != meta.lang:
         problems.append(Problem(path, key_lines.get("lang", 1), f"lang is {meta.lang!r} but the file is in the {folder!r} folder"))
-    if meta.translation_of is not None and meta.lang == "en":
+    if meta.translation_of is not None and meta.lang == FALLBACK_LANG:
         problems.append(Problem(path, key_lines.get("translation_of", 1), "an English document cannot be a translation"))
     if not body.strip():
         problems.append(Problem(path, closing_line + 1, "empty body: the document has no text after its front matter"))

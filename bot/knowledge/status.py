@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from bot.domain import LANGUAGES
+from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.loader import Document
 from bot.knowledge.translations import Freshness, staleness
 
@@ -65,7 +65,7 @@ def translation_status(documents: list[Document]) -> Status:
     versions: dict[tuple[str, str], Document] = {(d.group_id, d.meta.lang): d for d in documents}
     rows = []
     for original in originals:
-        cells: dict[str, Cell] = {"en": Cell.DONE}
+        cells: dict[str, Cell] = {FALLBACK_LANG: Cell.DONE}
         notes: dict[str, str] = {}
         for lang in LANGUAGES[1:]:
             translation = versions.get((original.meta.id, lang))

@@ -1,15 +1,25 @@
-"""Language detection for chat messages: pure functions, no network."""
+"""Language detection for chat messages and text folded for matching: pure functions, no network."""
 
-from bot.language.codes import CONTENT_LANGUAGES, SUPPORTED, normalise_code
+from bot.language.codes import SUPPORTED, supported_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
+from bot.language.encoding import cl100k, count_cl100k
+from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
+from bot.language.places import countries_named
 
 __all__ = [
-    "CONTENT_LANGUAGES",
     "FAMILIES",
     "SUPPORTED",
     "Detection",
     "Priors",
+    "character_pairs",
+    "cl100k",
+    "count_cl100k",
+    "countries_named",
     "detect",
-    "normalise_code",
+    "fold",
+    "jaccard",
     "other_language",
+    "split_folded",
+    "supported_code",
+    "tokenize",
 ]

@@ -1,16 +1,15 @@
-"""Language codes: what we detect, what we have content in, and Telegram's client codes mapped to ours."""
+"""Language codes: what we detect, and Telegram's client codes mapped to ours."""
 
 from __future__ import annotations
 
 import logging
 
+from bot.domain import LANGUAGES
+
 logger = logging.getLogger(__name__)
 
-# Every language detect() can return; English first (the fallback).
-SUPPORTED: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my", "zh", "ta")
-
-# Languages the knowledge base has content in; zh and ta are detected so the bot can say so.
-CONTENT_LANGUAGES: tuple[str, ...] = ("en", "vi", "th", "id", "ms", "tl", "km", "lo", "my")
+# Every language detect() can return: those we serve, and Chinese and Tamil, detected so the bot can say it does not speak them.
+SUPPORTED: tuple[str, ...] = (*LANGUAGES, "zh", "ta")
 
 # Codes clients send that are not our ISO 639-1 codes: Telegram uses "fil" for Filipino, old
 # Java locales use "in" for Indonesian, and some clients send ISO 639-2/3 codes.
@@ -36,7 +35,7 @@ _ALIASES: dict[str, str] = {
 }
 
 
-def normalise_code(code: str | None) -> str | None:
+def supported_code(code: str | None) -> str | None:
     """Map a raw code such as "en-US", "fil", "zh-hans" or "ms_MY" to one of SUPPORTED, else None.
 
     Unknown codes are ignored rather than guessed, so a French client prior never forces English.

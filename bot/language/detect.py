@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.language.codes import normalise_code
+from bot.domain import FALLBACK_LANG
+from bot.language.codes import supported_code
 from bot.language.latin import score_latin
 from bot.language.scripts import LATIN, count_letters, decide_by_script
 from bot.language.tokens import clean, words
 from bot.language.vietnamese import marked_share, unaccented_confidence
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_LANGUAGE = "en"
 
 # A message switches away from a prior only with this many words and a confident detection.
 MIN_WORDS_TO_SWITCH = 3
@@ -89,7 +88,7 @@ def _read_text(text: str) -> tuple[_Guess | None, int]:
 def _prior(priors: Priors) -> tuple[str, str] | None:
     """The first usable prior, as (language, source), in the order chosen > recent > client."""
     for source in ("chosen", "recent", "client"):
-        lang = normalise_code(getattr(priors, source))
+        lang = supported_code(getattr(priors, source))
         if lang is not None:
             return lang, source
     return None
@@ -107,11 +106,7 @@ def _overrides(guess: _Guess, prior: str, n_words: int) -> bool:
     """Whether the text is strong enough evidence to leave the prior language."""
     if guess.decisive or (guess.lang == prior and n_words >= MIN_WORDS_TO_SWITCH):
         return True
-    return (
-        n_words >= MIN_WORDS_TO_SWITCH
-        and _family_confidence(guess) >= _CONFIDENT
-        and guess.scores.get(prior, 0.0) <= _PRIOR_PLAUSIBLE
-    )
+    return n_words >= MIN_WORDS_TO_SWITCH and _family_confidence(guess) >= _CONFIDENT and guess.scores.get(prior, 0.0) <= _PRIOR_PLAUSIBLE
 
 
 def detect(text: str, priors: Priors = Priors()) -> Detection:
@@ -127,7 +122,7 @@ def detect(text: str, priors: Priors = Priors()) -> Detection:
             confidence = max(confidence, guess.confidence)
         result = Detection(lang, confidence, f"prior:{source}")
     else:
-        result = Detection(DEFAULT_LANGUAGE, 0.0, "default")
+        result = Detection(FALLBACK_LANG, 0.0, "default")
     logger.debug("detected %s (%.2f, %s) over %d words", result.lang, result.confidence, result.reason, n_words)
     return result
 

@@ -24,8 +24,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import openai
@@ -35,27 +34,17 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from bot.config import LLMSettings
+from bot.domain import Completion, Role
 from bot.errors import LLMError, LLMTimeout
 from bot.llm.errors import RETRYABLE, translated_errors
 from bot.llm.recording import recording_transport
 
 logger = logging.getLogger(__name__)
 
-Role = Literal["system", "user", "assistant"]
 _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
 _MAX_BACKOFF_S = 8.0
 _MAX_RETRY_AFTER_S = 60.0  # a longer Retry-After is not waited for
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Completion:
-    """A model's reply and what it cost."""
-
-    text: str
-    prompt_tokens: int
-    completion_tokens: int
-    model: str
 
 
 class ChatClient:
@@ -72,7 +61,7 @@ class ChatClient:
         self._chat = ChatOpenAI(
             model=self.model,
             base_url=settings.base_url,
-            api_key=settings.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
+            api_key=api_key(settings),
             temperature=settings.temperature,
             timeout=settings.timeout_s,
             max_retries=0,  # tried again in `_tried`, within the deadline
@@ -269,6 +258,11 @@ def _retry_after_s(error: LLMError) -> float | None:
     except ValueError:
         return None
     return seconds if 0 <= seconds <= _MAX_RETRY_AFTER_S else None
+
+
+def api_key(settings: LLMSettings) -> SecretStr:
+    """The configured key, else a placeholder: self-hosted servers often take any key, but the SDK wants one."""
+    return settings.api_key or SecretStr("not-needed")
 
 
 def _model_http_client(settings: LLMSettings) -> httpx.AsyncClient | openai.DefaultAsyncHttpxClient:

@@ -21,8 +21,9 @@ RETRYABLE = (LLMUnreachable, LLMTimeout, LLMServerError, LLMRateLimited)  # wort
 
 
 @contextmanager
-def translated_errors(model: str) -> Iterator[None]:
-    """Raise what the SDK or the HTTP client raises for `model` as `LLMError` (or a subclass)."""
+def translated_errors(model: str, expected: str = "a chat completion") -> Iterator[None]:
+    """Raise what the SDK or the HTTP client raises for `model` as `LLMError` (or a subclass);
+    `expected` names the kind of reply, for a body the SDK could not read."""
     try:
         yield
     except openai.RateLimitError as exc:
@@ -37,8 +38,8 @@ def translated_errors(model: str) -> Iterator[None]:
         raise LLMError(f"{model} failed: {exc.message}") from exc
     except (httpx.TransportError, httpx2.TransportError) as exc:  # a stream broken half-way is not wrapped by the SDK
         raise LLMUnreachable(f"{model} lost the connection: {type(exc).__name__}") from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a chat completion (bad JSON, missing fields)
-        raise LLMBadOutput(f"{model} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not the reply expected (bad JSON, missing fields)
+        raise LLMBadOutput(f"{model} sent a reply that is not {expected}: {type(exc).__name__}") from exc
 
 
 def _connection_error(model: str, exc: openai.APIConnectionError) -> LLMError:

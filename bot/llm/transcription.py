@@ -5,6 +5,7 @@ from __future__ import annotations
 import openai
 
 from bot.config import LLMSettings
+from bot.llm.client import api_key
 from bot.llm.errors import translated_errors
 
 
@@ -16,7 +17,7 @@ class Transcriber:
             raise ValueError("no transcription_model configured")
         self.model = settings.transcription_model
         self._client = openai.AsyncOpenAI(
-            api_key=settings.api_key.get_secret_value() if settings.api_key else "not-needed",
+            api_key=api_key(settings).get_secret_value(),
             base_url=settings.base_url,
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
@@ -24,7 +25,7 @@ class Transcriber:
 
     async def transcribe(self, audio: bytes, filename: str, language: str | None = None) -> str:
         """The spoken text; `language` (ISO 639-1) is a hint that helps short recordings."""
-        with translated_errors(self.model):
+        with translated_errors(self.model, "a transcription"):
             result = await self._client.audio.transcriptions.create(model=self.model, file=(filename, audio), language=language or openai.omit)
         return str(result.text).strip()
 

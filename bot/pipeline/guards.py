@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval import normalize
+from bot.language import fold
 
 # Attempts to override the assistant's instructions (matched on accent-free, case-folded text).
 _INJECTION = re.compile(
@@ -35,9 +35,9 @@ _UNSAFE = re.compile(
 
 def is_injection(text: str) -> bool:
     """True when the message tries to change or reveal the assistant's instructions."""
-    return _INJECTION.search(normalize(text)) is not None
+    return _INJECTION.search(fold(text)) is not None
 
 
 def is_unsafe(text: str) -> bool:
     """True when the message asks for something harmful, illegal or fraudulent."""
-    return _UNSAFE.search(normalize(text)) is not None
+    return _UNSAFE.search(fold(text)) is not None

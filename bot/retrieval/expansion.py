@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.glossary import Glossary
-from bot.retrieval.lexical import normalize
+from bot.language import fold
+
+_TRANSLATED = tuple(lang for lang in LANGUAGES if lang != FALLBACK_LANG)  # the languages a question needs English terms for
 
 
 class QueryExpander:
@@ -20,9 +23,9 @@ class QueryExpander:
         found: dict[str, tuple[re.Pattern[str], str]] = {}
         for term in glossary.terms.values():
             english = term.en[0]
-            for lang in ("vi", "th", "id", "ms", "tl", "km", "lo", "my"):
+            for lang in _TRANSLATED:
                 for form in term.forms(lang):
-                    flat = normalize(form)
+                    flat = fold(form)
                     if len(flat) >= 2 and flat not in found:
                         pattern = re.compile(rf"(?<!\w){re.escape(flat)}(?!\w)" if flat.isascii() else re.escape(flat))
                         found[flat] = (pattern, english)
@@ -30,7 +33,7 @@ class QueryExpander:
 
     def english_terms(self, question: str) -> list[str]:
         """The English term of every glossary form in `question`, in order of length, once each."""
-        flat = normalize(question)
+        flat = fold(question)
         terms: list[str] = []
         for pattern, english in self._forms:
             if pattern.search(flat):

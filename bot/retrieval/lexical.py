@@ -1,26 +1,15 @@
-"""BM25 over the chunks, with a tokenizer for the languages we serve.
-
-- Latin-script text is case-folded and accent-stripped, so "lam sao giam tien dien" matches
-  "làm sao giảm tiền điện" (Vietnamese typed without diacritics is common in chat).
-- Thai, Lao, Khmer and Burmese are written without spaces between words: their runs become
-  overlapping character bigrams, which match without a word segmenter.
-"""
+"""BM25 over the chunks, on the folded words and character pairs of language/folding.py, with
+pairs of adjacent words and without the question words of each language."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
 
-# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
-_UNSEGMENTED = "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
-_TOKEN = re.compile(rf"([{_UNSEGMENTED}]+)|([^\W_]+)")
-# Marks that only decorate Latin letters (Vietnamese tones, accents); other scripts keep theirs.
-_LATIN_MARKS = re.compile(r"(?<=[a-zA-Z])[\u0300-\u036f]+")
-_NGRAM = 2
+from bot.language import character_pairs, split_folded
+
 # Question and function words that carry no topic, per language (accent-free, case-folded).
 # Without them a Vietnamese question matches every Vietnamese document on "lam sao ... khong".
 STOPWORDS = frozenset(
@@ -37,25 +26,6 @@ STOPWORDS = frozenset(
 )
 
 
-def normalize(text: str) -> str:
-    """Case-fold and remove accents from Latin letters, leaving other scripts intact."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed)).casefold()
-
-
-def tokenize(text: str) -> list[str]:
-    """Words for spaced scripts, character bigrams for unsegmented ones."""
-    tokens: list[str] = []
-    for run, word in _TOKEN.findall(normalize(text)):
-        if word:
-            tokens.append(word)
-        elif len(run) <= _NGRAM:
-            tokens.append(run)
-        else:
-            tokens.extend(run[i : i + _NGRAM] for i in range(len(run) - _NGRAM + 1))
-    return tokens
-
-
 def index_terms(text: str) -> list[str]:
     """What BM25 matches on: the tokens plus each pair of adjacent words.
 
@@ -65,9 +35,9 @@ def index_terms(text: str) -> list[str]:
     """
     terms: list[str] = []
     previous = ""
-    for run, word in _TOKEN.findall(normalize(text)):
+    for run, word in split_folded(text):
         if not word:
-            terms.extend(tokenize(run))
+            terms.extend(character_pairs(run))
             previous = ""
             continue
         if word in STOPWORDS:
@@ -102,8 +72,3 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
         return [(i, s) for i, s in ranked if s > 0]
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    """Overlap of two token sets: how near two texts are to repeating each other."""
-    return len(a & b) / len(a | b) if a and b else 0.0

@@ -33,35 +33,20 @@ from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings, Settings
-from bot.domain import Chunk, Preferences, ScoredChunk, SentenceKind
+from bot.domain import FALLBACK_LANG, Chunk, Filters, Preferences, ScoredChunk, SentenceKind
 from bot.knowledge.glossary import load_glossary
+from bot.language import countries_named, jaccard, tokenize
 from bot.retrieval.chunking import TITLE, passage_chunk
 from bot.retrieval.embeddings import LocalE5Embeddings, build_embeddings, embed_queries
 from bot.retrieval.expansion import QueryExpander
-from bot.retrieval.lexical import LexicalIndex, jaccard, tokenize
-from bot.retrieval.places import countries_named
-from bot.retrieval.store import MODEL_KEY, all_records, open_client, open_collection
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.store import all_records, built_with, open_client, open_collection
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_LANG = "en"
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages say the same
 # Searches running at once; most of them wait for an embedding engine, which costs nothing.
 _SEARCH_THREADS = 16
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Hard restrictions, for the content team's `greenbot search`: a country (its own guides
-    plus ASEAN-wide ones) and a topic. Answers use Preferences instead."""
-
-    country: str | None = None
-    topic: str | None = None
-
-    def allows(self, chunk: Chunk) -> bool:
-        if self.country and not chunk.applies_to(self.country):
-            return False
-        return not self.topic or self.topic in chunk.topics
 
 
 class _Snapshot:
@@ -78,7 +63,11 @@ class _Snapshot:
         # e5 and answers none: it never counts as a passage's best sentence.
         self.asks = np.asarray([r.metadata["kind"] == SentenceKind.QUESTION.value for r in units], dtype=bool)
         # Passages: runs of consecutive sentence records with the same (document, passage).
-        starts = [i for i, r in enumerate(units) if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])]
+        starts = [
+            i
+            for i, r in enumerate(units)
+            if i == 0 or (r.metadata["doc_id"], r.metadata["passage"]) != (units[i - 1].metadata["doc_id"], units[i - 1].metadata["passage"])
+        ]
         self.starts = np.asarray(starts, dtype=np.int64)
         bounds = [*starts, len(units)]
         sections: dict[tuple[str, int], list[str]] = {}
@@ -155,7 +144,7 @@ class HybridRetriever:
     @property
     def model_name(self) -> str:
         """The embedding model the collection was built with."""
-        return str((self._collection.metadata or {})[MODEL_KEY])
+        return built_with(self._collection)
 
     @property
     def size(self) -> int:
@@ -204,7 +193,9 @@ class HybridRetriever:
             lists.append((settings.expansion_weight * settings.lexical_weight, snap.lexical.search(english, settings.candidates, untranslated)))
             if settings.expansion_dense_weight:
                 expanded = self._dense(snap, vectors[-1], mask).passages
-                lists.append((settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates)))
+                lists.append(
+                    (settings.expansion_dense_weight * settings.dense_weight, _top(np.where(untranslated > 0, expanded, -np.inf), settings.candidates))
+                )
         named = countries_named(query)
         for code in dict.fromkeys([*named, *([prefer.country] if prefer.country else [])]):
             # the country's own guides join the candidates, however generic the question's words

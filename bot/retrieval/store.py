@@ -1,4 +1,7 @@
-"""Opens the Chroma collection that holds the index: on disk, or on a `chroma run` server.
+"""The Chroma collection that stores the index: on disk, or on a `chroma run` server.
+
+Chroma is storage here: index.py writes records to it, and the retriever reads them all into
+memory once and searches there. Everything goes through the `chromadb` client and this module.
 
 Each embedding model gets its own collection (its name carries the model), and the
 collection records the model it was built with, so a question is never embedded with one
@@ -7,8 +10,11 @@ model and searched against vectors of another.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +25,6 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from bot.config import RetrievalSettings
 from bot.errors import ConfigError, EmbeddingMismatch, IndexNotBuilt
@@ -50,15 +54,10 @@ def collection_name(base: str, model_name: str) -> str:
     return name if len(name) >= 3 else f"{name}-ix"
 
 
-def create_store(client: ClientAPI, name: str, embeddings: Embeddings, model_name: str) -> Chroma:
-    """The collection for `model_name`, created empty if it does not exist yet."""
-    return Chroma(
-        client=client,
-        collection_name=name,
-        embedding_function=embeddings,
-        collection_metadata={MODEL_KEY: model_name},
-        collection_configuration={"hnsw": {"space": "cosine"}},
-    )
+def create_collection(client: ClientAPI, name: str, model_name: str) -> Collection:
+    """The collection for `model_name`, created empty if it does not exist yet. The vectors come
+    from our embedding models, never from one of Chroma's."""
+    return client.get_or_create_collection(name, metadata={MODEL_KEY: model_name}, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
 
 
 def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection:
@@ -67,42 +66,76 @@ def open_collection(client: ClientAPI, base: str, model_name: str) -> Collection
     try:
         collection = client.get_collection(name)
     except (NotFoundError, ValueError):
-        others = sorted(
-            str((c.metadata or {}).get(MODEL_KEY, "?"))
-            for c in client.list_collections()
-            if c.name.startswith(f"{base}--")
-        )
+        others = sorted(str((c.metadata or {}).get(MODEL_KEY, "?")) for c in client.list_collections() if c.name.startswith(f"{base}--"))
         if others:
             raise EmbeddingMismatch(
-                f"the index was built with {', '.join(others)}, but the settings ask for {model_name}; "
-                "run `greenbot index` to build an index for this model"
+                f"the index was built with {', '.join(others)}, but the settings ask for {model_name}; run `greenbot index` to build an index for this model"
             ) from None
         raise IndexNotBuilt("no index yet: run `greenbot index`") from None
     metadata = collection.metadata or {}
     if metadata.get(MODEL_KEY) != model_name:
-        raise EmbeddingMismatch(
-            f"collection {name!r} was built with {metadata.get(MODEL_KEY)!r}, not {model_name!r}"
-        )
+        raise EmbeddingMismatch(f"collection {name!r} was built with {metadata.get(MODEL_KEY)!r}, not {model_name!r}")
     if READY_KEY not in metadata:
         raise IndexNotBuilt(f"the index in {name!r} was never completed: run `greenbot index`")
     return collection
 
 
+def mark_built(collection: Collection, model_name: str) -> None:
+    """Record that the collection is complete for `model_name`; open_collection refuses it before."""
+    collection.modify(metadata={MODEL_KEY: model_name, READY_KEY: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+
+
+def built_with(collection: Collection) -> str:
+    """The embedding model the collection's vectors come from."""
+    return str((collection.metadata or {})[MODEL_KEY])
+
+
 @dataclass(frozen=True)
 class Record:
-    """One stored chunk: its id, text, metadata and (when asked for) its vector."""
+    """One stored sentence or title: its id, text, metadata and (when read with them) its vector."""
 
     id: str
     text: str
     metadata: dict[str, Any]
     vector: list[float] | None = None
 
+    @classmethod
+    def keyed(cls, text: str, metadata: dict[str, Any]) -> Record:
+        """A new record whose id is a hash of its text and metadata: an unchanged record keeps its
+        id, so indexing skips it. The hash is the one LangChain's indexing API gave our records
+        (key_encoder="sha256") when it kept this collection, so those indexes stay valid."""
+        digest = _sha256(_sha256(text) + _sha256(json.dumps(metadata, sort_keys=True)))
+        return cls(digest, text, metadata)
+
 
 def all_records(collection: Collection, *, vectors: bool = False) -> Iterator[Record]:
-    """Every chunk in the collection, fetched a page at a time; with `vectors`, their embeddings too."""
+    """Every record in the collection, fetched a page at a time; with `vectors`, their embeddings too."""
     include: list[Any] = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
     for offset in range(0, collection.count(), PAGE):
         page = collection.get(include=include, limit=PAGE, offset=offset)
         found = page["embeddings"] if vectors and page["embeddings"] is not None else [None] * len(page["ids"])
         for cid, text, meta, vector in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], found, strict=True):
             yield Record(cid, text or "", dict(meta or {}), None if vector is None else [float(x) for x in vector])
+
+
+def add_records(collection: Collection, records: list[Record], vectors: list[list[float]]) -> None:
+    """Store `records` with their vectors."""
+    for start in range(0, len(records), PAGE):
+        page = records[start : start + PAGE]
+        collection.add(
+            ids=[r.id for r in page],
+            embeddings=vectors[start : start + PAGE],  # type: ignore[arg-type]  # chromadb's stubs want numpy
+            documents=[r.text for r in page],
+            metadatas=[r.metadata for r in page],
+        )
+
+
+def delete_records(collection: Collection, ids: Iterable[str]) -> None:
+    """Delete the records with these ids."""
+    ids = list(ids)
+    for start in range(0, len(ids), PAGE):
+        collection.delete(ids=ids[start : start + PAGE])
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -14,7 +14,9 @@ from bot.storage.migrations import migrate
 
 logger = logging.getLogger(__name__)
 
-
+# What open_db returns: the stores take it, and whoever opened it closes it. Only storage/ reads
+# or writes through it, so that whether it is aiosqlite stays inside this package.
+Connection = aiosqlite.Connection
 _BUSY_MS = 30_000
 
 
@@ -34,7 +36,7 @@ async def _use_wal(db: aiosqlite.Connection) -> None:
     await db.execute("PRAGMA journal_mode=WAL")
 
 
-async def open_db(path: Path) -> aiosqlite.Connection:
+async def open_db(path: Path) -> Connection:
     """A migrated connection to the database at `path` (created if missing).
 
     Deleted rows are overwritten (`secure_delete`), so that what /forget removed does not linger

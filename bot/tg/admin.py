@@ -10,7 +10,7 @@ import logging
 from telegram import Update
 
 from bot.errors import GreenbotError
-from bot.storage import Usage, usage
+from bot.storage import Usage
 from bot.tg.context import BotContext
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ STATS_DAYS = 7
 async def stats_command(update: Update, context: BotContext) -> None:
     """Users, questions per day and language, offline share, feedback, and the questions that failed."""
     assert update.effective_message is not None
-    figures = await usage(context.services.db, days=STATS_DAYS)
+    figures = await context.services.stats.usage(days=STATS_DAYS)
     await update.effective_message.reply_text(format_usage(figures))
 
 

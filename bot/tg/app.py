@@ -6,6 +6,8 @@ they do (onboarding, questions, programmes, feedback, account, admin, errors).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -18,7 +20,6 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.services import Services
 from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
@@ -29,6 +30,9 @@ from bot.tg.logs import LoggedUpdateProcessor
 from bot.tg.previews import Previews
 from bot.tg.request import AiohttpRequest, PollingRequest
 from bot.tg.turns import ChatTurns
+
+if TYPE_CHECKING:  # see bot/tg/__init__.py
+    from bot.services import Services
 
 UNSUPPORTED = filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
 

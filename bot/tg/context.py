@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.services import Services
 from bot.tg.limits import QuestionLimits
 from bot.tg.previews import Previews
 from bot.tg.turns import ChatTurns
+
+if TYPE_CHECKING:  # see bot/tg/__init__.py
+    from bot.services import Services
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[object, object], dict[object, object], dict[object, object]]):
@@ -46,6 +48,4 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
     """The services the application was built with (app.py puts them in bot_data)."""
-    services = application.bot_data["services"]
-    assert isinstance(services, Services)
-    return services
+    return cast("Services", application.bot_data["services"])

@@ -8,14 +8,18 @@ button carries the programme, the condition it answers and the answer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 
 from bot.knowledge import Programme, ProgrammeStatus
-from bot.services import Services
 from bot.tg import cards, keyboards
 from bot.tg.context import BotContext
 from bot.tg.render import render_text
 from bot.tg.replies import say, send_parts, tapped, ui_language
+
+if TYPE_CHECKING:  # see bot/tg/__init__.py
+    from bot.services import Services
 
 
 async def programmes_command(update: Update, context: BotContext) -> None:

@@ -14,7 +14,7 @@ from telegram.constants import ChatAction, ChatType
 
 from bot.domain import Answer, AnswerMode, Question
 from bot.errors import LLMError
-from bot.language import normalise_code
+from bot.language import supported_code
 from bot.pipeline import Answered, Drafted, Pipeline
 from bot.tg import keyboards
 from bot.tg.context import BotContext
@@ -49,7 +49,7 @@ async def voice_message(update: Update, context: BotContext) -> None:
     async with _typing(context, message.chat_id):
         audio = await (await message.voice.get_file()).download_as_bytearray()
         try:
-            text = await services.transcriber.transcribe(bytes(audio), "voice.ogg", language=profile.lang or normalise_code(user.language_code))
+            text = await services.transcriber.transcribe(bytes(audio), "voice.ogg", language=profile.lang or supported_code(user.language_code))
         except LLMError:
             text = ""
     if not text:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.domain import LANGUAGES
-from bot.language import normalise_code
-from bot.services import Services
+from bot.domain import FALLBACK_LANG, LANGUAGES
+from bot.language import supported_code
 from bot.tg.render import Part, render_text
+
+if TYPE_CHECKING:  # see bot/tg/__init__.py
+    from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +24,10 @@ logger = logging.getLogger(__name__)
 async def ui_language(user: User | None, services: Services) -> str:
     """The language for the bot's own words: the user's choice, else their phone's, else English."""
     if user is None:
-        return "en"
+        return FALLBACK_LANG
     profile = await services.profiles.get(str(user.id))
-    client = normalise_code(user.language_code)
-    return profile.lang or (client if client in LANGUAGES else None) or "en"
+    client = supported_code(user.language_code)
+    return profile.lang or (client if client in LANGUAGES else None) or FALLBACK_LANG
 
 
 async def tapped(update: Update, services: Services) -> tuple[CallbackQuery, str]:

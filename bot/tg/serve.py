@@ -17,6 +17,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 
 from bot.config import TelegramSettings
+from bot.domain import FALLBACK_LANG
 from bot.tg.context import BotApplication, services_of
 from bot.tg.webhook import webhook_app
 
@@ -88,7 +89,7 @@ async def _register_commands(application: BotApplication) -> None:
             commands = [
                 BotCommand(m["command"], m["description"][:256]) for line in prompts.message(lang, "help").splitlines() if (m := _HELP_LINE.match(line.strip()))
             ]
-            await application.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+            await application.bot.set_my_commands(commands, language_code=None if lang == FALLBACK_LANG else lang)
     except TelegramError as exc:
         logger.warning("could not register the command menu: %s", exc)
 

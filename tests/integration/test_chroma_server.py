@@ -58,9 +58,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def test_index_and_search_through_a_chroma_server(
-    chroma_server: str, tmp_path: Path, tiny_knowledge: Path, embeddings: LocalE5Embeddings
-) -> None:
+def test_index_and_search_through_a_chroma_server(chroma_server: str, tmp_path: Path, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     settings = make_settings(tmp_path / "data", tiny_knowledge, retrieval={"chroma_url": chroma_server})
     report = build_index(settings, embeddings, LOCAL_MODEL_NAME)
     assert report.embedded == report.records > 0

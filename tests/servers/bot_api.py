@@ -226,7 +226,7 @@ class FakeBotAPI:
                 "from": BOT,
                 "text": params.get("text", ""),
             }
-        return True  # sendMessageDraft, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, setMyCommands, …
+        return True  # sendMessageDraft, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
 
     async def _control_push(self, request: Request) -> JSONResponse:
         updates = (await request.json())["updates"]

@@ -7,6 +7,7 @@ With the queue empty, the reply quotes the first source and cites [1] (repeated 
 replies from `judge_replies`, else get a verdict that finds everything supported and relevant.
 Helper calls (query translation, condensing) echo the question; `answer_delay_s` delays every
 answer call (a slow model); `hung` leaves every chat call unanswered (a server that hangs).
+Embeddings are deterministic vectors, or an error while `embedding_status` is not 200.
 
 A request with `"stream": true` gets its reply as server-sent events, one word a chunk, at
 `tokens_per_s` (0: at once), with the token counts in a last chunk when the request asks for
@@ -62,6 +63,7 @@ class FakeOpenAI:
         self.answer_tokens: int | None = None
         self.tokens_per_s = 0.0
         self.hung = False
+        self.embedding_status = 200
         self.transcript = ""
         self.app = Starlette(
             routes=[
@@ -82,6 +84,7 @@ class FakeOpenAI:
         self.answer_tokens = None
         self.tokens_per_s = 0.0
         self.hung = False
+        self.embedding_status = 200
         self.transcript = ""
 
     @property
@@ -111,8 +114,7 @@ class FakeOpenAI:
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, media_type="application/json")
         if reply.status != 200:
-            error = {"error": {"message": f"scripted {reply.status}", "type": "server_error", "code": None}}
-            return JSONResponse(error, status_code=reply.status, headers=reply.headers)
+            return _error(reply.status, reply.headers)
         return self._reply(body, reply)
 
     def _reply(self, body: dict[str, Any], reply: Reply) -> Response:
@@ -146,9 +148,16 @@ class FakeOpenAI:
     async def _embeddings(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append(body)
+        if self.embedding_status != 200:
+            return _error(self.embedding_status, {"retry-after": "0"})
         texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
         data = [{"object": "embedding", "index": i, "embedding": _vector(str(t))} for i, t in enumerate(texts)]
         return JSONResponse({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+
+
+def _error(status: int, headers: dict[str, str]) -> JSONResponse:
+    error = {"error": {"message": f"scripted {status}", "type": "server_error", "code": None}}
+    return JSONResponse(error, status_code=status, headers=headers)
 
 
 def _default_answer(messages: list[dict[str, str]], words: int | None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 
 from bot.cli.logs import REDACTED, Redactor
 
@@ -39,3 +41,13 @@ def test_known_secrets_are_redacted_from_message_arguments_tracebacks_and_stacks
 def test_anything_shaped_like_a_bot_token_is_redacted_even_when_unknown() -> None:
     token = "987654321:AAHx-abcdefghijklmnopqrstuvwxyz012345"
     assert Redactor().redact(f"GET /bot{token}/sendMessage") == f"GET /bot{REDACTED}/sendMessage"
+
+
+def test_a_library_imported_after_set_up_stays_quiet_below_warning() -> None:
+    # bm25s sets its own logger to DEBUG when imported; commands import it after logging is set up.
+    code = (
+        "import logging; from bot.cli.logs import configure_logging; configure_logging(verbose=True); import bm25s; "
+        "logging.getLogger('bm25s').debug('building'); logging.getLogger('bm25s').warning('careful'); logging.getLogger('bot').debug('ours')"
+    )
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert "careful" in err and "ours" in err and "building" not in err

@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from bot.evaluation.matching import comparable, contains
 from bot.evaluation.metrics import (
     RefusalCounts,
     chrf,
@@ -20,9 +21,8 @@ from bot.evaluation.metrics import (
     refusal_counts,
     retrieval_scores,
 )
-from bot.evaluation.normalize import contains, normalize
 
-# --- normalize and contains ------------------------------------------------------------
+# --- comparable and contains -----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -37,21 +37,21 @@ from bot.evaluation.normalize import contains, normalize
         ("ener\u00adgy\ufeff", "energy"),  # soft hyphen, byte-order mark
     ],
 )
-def test_normalize(text: str, expected: str) -> None:
-    assert normalize(text) == expected
+def test_comparable(text: str, expected: str) -> None:
+    assert comparable(text) == expected
 
 
-def test_normalize_removes_zero_width_spaces_inside_thai() -> None:
+def test_comparable_removes_zero_width_spaces_inside_thai() -> None:
     # Thai editors put U+200B between words as line-break hints; the reader sees one phrase.
-    assert normalize("ประหยัด\u200bพลังงาน\u200c\u200d\u2060") == "ประหยัดพลังงาน"
+    assert comparable("ประหยัด\u200bพลังงาน\u200c\u200d\u2060") == "ประหยัดพลังงาน"
     assert contains("ช่วยประหยัด\u200bพลังงานได้", "ประหยัดพลังงาน")
 
 
-def test_normalize_composes_decomposed_vietnamese() -> None:
+def test_comparable_composes_decomposed_vietnamese() -> None:
     composed = unicodedata.normalize("NFC", "Tiết kiệm")
     decomposed = unicodedata.normalize("NFD", "Tiết kiệm")
     assert composed != decomposed
-    assert normalize(composed) == normalize(decomposed) == unicodedata.normalize("NFC", "tiết kiệm")
+    assert comparable(composed) == comparable(decomposed) == unicodedata.normalize("NFC", "tiết kiệm")
     assert contains(f"Bạn có thể {decomposed} điện", composed)
 
 
@@ -256,7 +256,15 @@ def test_refusal_correct_both_ways() -> None:
 
 
 def test_refusal_counts_and_accuracy() -> None:
-    pairs = [("refusal", "refusal"), ("refusal", "offline"), ("answer", "refusal"), ("answer", "offline"), ("answer", "llm"), ("greeting", "greeting"), ("greeting", "offline")]
+    pairs = [
+        ("refusal", "refusal"),
+        ("refusal", "offline"),
+        ("answer", "refusal"),
+        ("answer", "offline"),
+        ("answer", "llm"),
+        ("greeting", "greeting"),
+        ("greeting", "offline"),
+    ]
     counts = refusal_counts(pairs)
     assert counts == RefusalCounts(correct_refusals=1, missed_refusals=1, false_refusals=1, correct_answers=2, correct_greetings=1, wrong_greetings=1)
     # Right decisions: 1 refusal + 2 answers + 1 greeting of 7.
@@ -291,7 +299,7 @@ def test_numeric_grounding_native_digits_and_no_figures() -> None:
 
 def test_chrf() -> None:
     assert chrf("LED lamps save energy.", "LED lamps save energy.") == 100.0
-    # Decomposed and composed Vietnamese are the same text after normalization.
+    # Decomposed and composed Vietnamese are the same text once comparable.
     assert chrf(unicodedata.normalize("NFD", "Tiết kiệm điện"), "tiết kiệm điện") == 100.0
     assert chrf("", "LED") == 0.0
     related = chrf("เปลี่ยนหลอดไฟเป็น LED ช่วยประหยัดไฟได้ถึง 90%", "หลอด LED ประหยัดไฟได้ถึง 90% และอายุการใช้งานยาวกว่า")

@@ -60,7 +60,7 @@ def test_the_content_hash_ignores_position_but_not_content(tmp_path: Path) -> No
     [
         ("  lang: vi\n", "  lang: vn\n", ":12: lang: Value error, unknown language 'vn'"),
         ("  profile: {country: vn, sector: retail}\n", "  profile: {country: fr}\n", ":16: profile.country: Value error, unknown country 'fr'"),
-        ("    - [\"90%\", \"ninety\"]\n", "    - []\n", ":7: must_include: Value error, every group needs at least one non-empty alternative"),
+        ('    - ["90%", "ninety"]\n', "    - []\n", ":7: must_include: Value error, every group needs at least one non-empty alternative"),
         ("  tags: [informal]\n", "  tagz: [informal]\n", ":8: tagz: Extra inputs are not permitted"),
         ("  question: den led tiet kiem bao nhieu\n", "", ":10: question: Field required"),
         ("  expect: answer\n", "  expect: maybe\n", ":17: expect: Input should be 'answer', 'refusal' or 'greeting'"),

@@ -35,7 +35,12 @@ def test_good_folder_has_no_problems(tiny_knowledge: Path) -> None:
     folder = load_folder(tiny_knowledge)
     assert _check(tiny_knowledge) == []
     assert {d.meta.id for d in folder.documents} == {
-        "led-lighting", "led-lighting-vi", "fridge-temperature", "fridge-temperature-th", "solar-vietnam", "flood-plan",
+        "led-lighting",
+        "led-lighting-vi",
+        "fridge-temperature",
+        "fridge-temperature-th",
+        "solar-vietnam",
+        "flood-plan",
     }
     vi = next(d for d in folder.documents if d.meta.id == "led-lighting-vi")
     assert vi.group_id == "led-lighting" and vi.body_line == 20
@@ -55,16 +60,54 @@ BROKEN = [
     pytest.param(LED, "topics: [energy-efficiency]", "topics: [energy-efficency]", f"{LED}:5: unknown topic 'energy-efficency'", id="unknown-topic"),
     pytest.param(LED, "countries: [asean]", "countries: [asean, XX]", f"{LED}:6: countries item 2: unknown country 'XX'", id="unknown-country"),
     pytest.param(LED, "    url: https://www.energy.gov/eere/ssl/solid-state-lighting\n", "", f"{LED}:8: source 1 has no url", id="source-without-url"),
-    pytest.param(LED, "    url: https://www.energy.gov/eere/ssl/solid-state-lighting", "    url: see the website", f"{LED}:10: source 1's url must be a web address starting with https://", id="source-bad-url"),
+    pytest.param(
+        LED,
+        "    url: https://www.energy.gov/eere/ssl/solid-state-lighting",
+        "    url: see the website",
+        f"{LED}:10: source 1's url must be a web address starting with https://",
+        id="source-bad-url",
+    ),
     pytest.param(LED, "title: Switch the shop to LED lighting\n", "", f"{LED}:1: title is missing", id="missing-title"),
-    pytest.param(LED, "countries: [asean]", "countries: [asean]\nauthor: me", f"{LED}:7: author is not a field guides may have (check the spelling)", id="unknown-key"),
-    pytest.param("vi/led-lighting.md", "translation_of: led-lighting", "translation_of: led-lamps", "vi/led-lighting.md:7: translation_of names 'led-lamps', but no document has that id", id="translation-of-missing"),
-    pytest.param(LED, "title: Switch the shop to LED lighting", "title: LED lighting: the cheapest saving", f'{LED}:3: title contains a colon: put the whole value in double quotes, e.g. title: "LED lighting: the cheapest saving"', id="title-with-colon"),
+    pytest.param(
+        LED, "countries: [asean]", "countries: [asean]\nauthor: me", f"{LED}:7: author is not a field guides may have (check the spelling)", id="unknown-key"
+    ),
+    pytest.param(
+        "vi/led-lighting.md",
+        "translation_of: led-lighting",
+        "translation_of: led-lamps",
+        "vi/led-lighting.md:7: translation_of names 'led-lamps', but no document has that id",
+        id="translation-of-missing",
+    ),
+    pytest.param(
+        LED,
+        "title: Switch the shop to LED lighting",
+        "title: LED lighting: the cheapest saving",
+        f'{LED}:3: title contains a colon: put the whole value in double quotes, e.g. title: "LED lighting: the cheapest saving"',
+        id="title-with-colon",
+    ),
     pytest.param(LED, "updated: 2026-11-23", "updated: 23/11/2026", f"{LED}:12: updated must be a date like 2026-12-05", id="date-not-iso"),
-    pytest.param(LED, "id: led-lighting\n", "id: led-lamps\n", f"{LED}:2: id is 'led-lamps' but the file name says 'led-lighting': make them match", id="id-not-file-name"),
+    pytest.param(
+        LED,
+        "id: led-lighting\n",
+        "id: led-lamps\n",
+        f"{LED}:2: id is 'led-lamps' but the file name says 'led-lighting': make them match",
+        id="id-not-file-name",
+    ),
     pytest.param("vi/led-lighting.md", "lang: vi", "lang: th", "vi/led-lighting.md:4: lang is 'th' but the file is in the 'vi' folder", id="wrong-folder"),
-    pytest.param(LED, "3. See also [fridges](fridge-temperature.md).", "3. See also [fridges](fridges.md).", f"{LED}:25: broken link: fridges.md does not exist", id="broken-link"),
-    pytest.param("en/flood-plan.md", "review_by: 2099-01-01", "review_by: 2026-01-31", "en/flood-plan.md:13: warning: review_by 2026-01-31 has passed", id="review-overdue"),
+    pytest.param(
+        LED,
+        "3. See also [fridges](fridge-temperature.md).",
+        "3. See also [fridges](fridges.md).",
+        f"{LED}:25: broken link: fridges.md does not exist",
+        id="broken-link",
+    ),
+    pytest.param(
+        "en/flood-plan.md",
+        "review_by: 2099-01-01",
+        "review_by: 2026-01-31",
+        "en/flood-plan.md:13: warning: review_by 2026-01-31 has passed",
+        id="review-overdue",
+    ),
 ]
 
 
@@ -188,12 +231,26 @@ def test_a_guide_written_in_another_language_than_its_lang_is_reported(tiny_know
     vi = tiny_knowledge / "vi" / "led-lighting.md"
     vi.write_text(vi.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n" + english, encoding="utf-8")
     report = check_folder(load_folder(tiny_knowledge), today=TODAY, wrong_language=other_language)
-    assert any(str(p).endswith("lang is 'vi' but the text reads as 'en' (2 of 2 paragraphs)") and "vi/led-lighting.md:4:" in str(p) for p in report.problems), report.problems
+    assert any(str(p).endswith("lang is 'vi' but the text reads as 'en' (2 of 2 paragraphs)") and "vi/led-lighting.md:4:" in str(p) for p in report.problems), (
+        report.problems
+    )
 
 
 def test_a_translation_section_without_the_glossary_term_is_a_warning_even_when_strict(tiny_knowledge: Path) -> None:
-    terms = {lang: f"[{form}]" for lang, form in {"en": "LED lamp", "vi": "đèn LED", "th": "หลอด LED", "id": "lampu LED", "ms": "lampu LED",
-                                                   "tl": "LED na ilaw", "km": "អំពូល LED", "lo": "ຫຼອດ LED", "my": "LED မီးသီး"}.items()}
+    terms = {
+        lang: f"[{form}]"
+        for lang, form in {
+            "en": "LED lamp",
+            "vi": "đèn LED",
+            "th": "หลอด LED",
+            "id": "lampu LED",
+            "ms": "lampu LED",
+            "tl": "LED na ilaw",
+            "km": "អំពូល LED",
+            "lo": "ຫຼອດ LED",
+            "my": "LED မီးသီး",
+        }.items()
+    }
     (tiny_knowledge / "glossary.yaml").write_text("terms:\n  led-lamp:\n" + "".join(f"    {k}: {v}\n" for k, v in terms.items()), encoding="utf-8")
     vi = tiny_knowledge / "vi" / "led-lighting.md"
     vi.write_text(vi.read_text(encoding="utf-8").replace("đèn LED", "bóng LED"), encoding="utf-8")

@@ -8,12 +8,11 @@ import pytest
 
 from bot.domain import LANGUAGES
 from bot.language import (
-    CONTENT_LANGUAGES,
     SUPPORTED,
     Detection,
     Priors,
     detect,
-    normalise_code,
+    supported_code,
 )
 
 
@@ -51,7 +50,7 @@ def test_every_supported_language_is_detectable() -> None:
         "ta": "மின்சாரத்தை சேமிப்பது எப்படி",
     }
     assert set(samples) == set(SUPPORTED)
-    assert set(CONTENT_LANGUAGES) <= set(SUPPORTED)
+    assert set(LANGUAGES) <= set(SUPPORTED)
     for lang, text in samples.items():
         assert detect(text).lang == lang, text
 
@@ -111,7 +110,7 @@ def test_prior_order_is_chosen_then_recent_then_client() -> None:
     ],
 )
 def test_client_code_normalisation(code: str | None, lang: str | None) -> None:
-    assert normalise_code(code) == lang
+    assert supported_code(code) == lang
 
 
 def test_nothing_to_go_on_defaults_to_english() -> None:
@@ -130,7 +129,3 @@ def test_detection_is_immutable_and_in_range() -> None:
     assert 0.0 <= detection.confidence <= 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         detection.lang = "en"  # type: ignore[misc]
-
-
-def test_content_languages_are_the_languages_the_bot_serves() -> None:
-    assert set(CONTENT_LANGUAGES) == set(LANGUAGES)

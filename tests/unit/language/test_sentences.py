@@ -42,7 +42,9 @@ def test_lists_lead_ins_headings_and_the_guide_about_itself() -> None:
 
 
 def test_a_paragraph_wrapped_over_lines_is_one_sentence() -> None:
-    assert kinds("An LED lamp uses up to 90% less\nenergy than an old bulb.") == [(SentenceKind.SENTENCE, "An LED lamp uses up to 90% less energy than an old bulb.")]
+    assert kinds("An LED lamp uses up to 90% less\nenergy than an old bulb.") == [
+        (SentenceKind.SENTENCE, "An LED lamp uses up to 90% less energy than an old bulb.")
+    ]
 
 
 def test_a_table_row_reads_as_a_sentence_against_its_header() -> None:
@@ -81,7 +83,9 @@ def test_a_labelled_pointer_to_another_guide_is_never_quoted() -> None:
 
 
 def test_an_item_that_ends_in_a_semicolon_is_never_quoted_alone() -> None:
-    assert kinds("- (2) the priority actions and how fast each must restart;") == [(SentenceKind.LEAD_IN, "(2) the priority actions and how fast each must restart;")]
+    assert kinds("- (2) the priority actions and how fast each must restart;") == [
+        (SentenceKind.LEAD_IN, "(2) the priority actions and how fast each must restart;")
+    ]
 
 
 def test_a_pointer_to_another_guide_is_never_quoted_in_any_word_order() -> None:

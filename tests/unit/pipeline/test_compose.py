@@ -10,8 +10,17 @@ SETTINGS = ComposerSettings()
 
 
 def hit(doc: str, lang: str, sentences: list[tuple[str, SentenceKind, float]]) -> ScoredChunk:
-    chunk = Chunk(id=f"{doc}#0", doc_id=f"{doc}-{lang}", group_id=doc, lang=lang, title=doc, section="", text=" ".join(t for t, _, _ in sentences),
-                  path=f"{lang}/{doc}.md", sentences=tuple(Sentence(t, k) for t, k, _ in sentences))
+    chunk = Chunk(
+        id=f"{doc}#0",
+        doc_id=f"{doc}-{lang}",
+        group_id=doc,
+        lang=lang,
+        title=doc,
+        section="",
+        text=" ".join(t for t, _, _ in sentences),
+        path=f"{lang}/{doc}.md",
+        sentences=tuple(Sentence(t, k) for t, k, _ in sentences),
+    )
     return ScoredChunk(chunk=chunk, score=1.0, sentence_scores=tuple(s for _, _, s in sentences))
 
 
@@ -28,12 +37,19 @@ def test_what_the_question_asks_for() -> None:
 
 def test_the_first_line_is_the_sentence_that_answers_and_lead_ins_and_meta_are_never_quoted() -> None:
     hits = [
-        (1, hit("led", "en", [
-            ("This page explains how much small shops can save.", SentenceKind.META, 0.95),
-            ("The savings are:", SentenceKind.LEAD_IN, 0.94),
-            ("An LED lamp uses up to 90% less energy than an old bulb.", SentenceKind.SENTENCE, 0.86),
-            ("LED lamps come in many shapes.", SentenceKind.SENTENCE, 0.87),
-        ])),
+        (
+            1,
+            hit(
+                "led",
+                "en",
+                [
+                    ("This page explains how much small shops can save.", SentenceKind.META, 0.95),
+                    ("The savings are:", SentenceKind.LEAD_IN, 0.94),
+                    ("An LED lamp uses up to 90% less energy than an old bulb.", SentenceKind.SENTENCE, 0.86),
+                    ("LED lamps come in many shapes.", SentenceKind.SENTENCE, 0.87),
+                ],
+            ),
+        ),
         (2, hit("fridge", "en", [("Set fridges no colder than needed.", SentenceKind.LIST_ITEM, 0.80)])),
     ]
     composed = compose("how much can LED lamps save?", "en", hits, ComposerSettings(kind=0.2))  # a figure is asked for
@@ -53,8 +69,13 @@ def test_only_the_owners_language_is_quoted_when_the_guide_exists_in_it() -> Non
 
 
 def test_points_come_in_score_order_from_any_source_without_repeats() -> None:
-    steps = ["Switch off the lights at closing time.", "Switch off the lights at closing time, every day.", "Clean the fridge coils every month.",
-             "Read the meter on the first of the month.", "Name one person to look after energy."]
+    steps = [
+        "Switch off the lights at closing time.",
+        "Switch off the lights at closing time, every day.",
+        "Clean the fridge coils every month.",
+        "Read the meter on the first of the month.",
+        "Name one person to look after energy.",
+    ]
     same = [(step, SentenceKind.LIST_ITEM, 0.9 - i / 100) for i, step in enumerate(steps)]
     hits = [(1, hit("quick", "en", same)), (2, hit("other", "en", [("Fix leaking taps the same week.", SentenceKind.SENTENCE, 0.5)]))]
     composed = compose("how do I save energy", "en", hits, SETTINGS)
@@ -64,10 +85,19 @@ def test_points_come_in_score_order_from_any_source_without_repeats() -> None:
 
 
 def test_a_guides_question_to_the_reader_is_never_quoted() -> None:
-    hits = [(1, hit("cover", "en", [
-        ("How much does it pay at each trigger level?", SentenceKind.QUESTION, 0.95),
-        ("A parametric policy pays a set amount when a trigger is reached.", SentenceKind.SENTENCE, 0.80),
-    ]))]
+    hits = [
+        (
+            1,
+            hit(
+                "cover",
+                "en",
+                [
+                    ("How much does it pay at each trigger level?", SentenceKind.QUESTION, 0.95),
+                    ("A parametric policy pays a set amount when a trigger is reached.", SentenceKind.SENTENCE, 0.80),
+                ],
+            ),
+        )
+    ]
     composed = compose("how much does parametric insurance pay?", "en", hits, SETTINGS)
     assert composed is not None and composed.answer.text.startswith("A parametric policy") and composed.points == ()
 
@@ -77,11 +107,20 @@ def test_nothing_quotable_gives_no_answer() -> None:
 
 
 def test_sentences_about_other_countries_only_are_left_out() -> None:
-    hits = [(1, hit("loans", "en", [
-        ("Thailand: SME D Bank offers a green loan.", SentenceKind.LIST_ITEM, 0.95),
-        ("Malaysia: the GTFS guarantees part of a green loan.", SentenceKind.LIST_ITEM, 0.90),
-        ("Ask your bank which green loans it offers.", SentenceKind.LIST_ITEM, 0.85),
-    ]))]
+    hits = [
+        (
+            1,
+            hit(
+                "loans",
+                "en",
+                [
+                    ("Thailand: SME D Bank offers a green loan.", SentenceKind.LIST_ITEM, 0.95),
+                    ("Malaysia: the GTFS guarantees part of a green loan.", SentenceKind.LIST_ITEM, 0.90),
+                    ("Ask your bank which green loans it offers.", SentenceKind.LIST_ITEM, 0.85),
+                ],
+            ),
+        )
+    ]
     named = compose("any green loan in Malaysia?", "en", hits, SETTINGS, country="TH")
     assert named is not None and named.answer.text.startswith("Malaysia:") and "Thailand" not in str(named)
     profile = compose("any green loan?", "en", hits, SETTINGS, country="MY")
@@ -91,8 +130,12 @@ def test_sentences_about_other_countries_only_are_left_out() -> None:
 
 def test_one_guide_alone_may_fill_the_answer_and_its_section_is_quoted_too() -> None:
     single = hit("eudr", "en", [("The EUDR has moved twice.", SentenceKind.SENTENCE, 0.80), ("It covers coffee.", SentenceKind.SENTENCE, 0.79)])
-    single = ScoredChunk(chunk=single.chunk, score=1.0, sentence_scores=single.sentence_scores,
-                         context=((Sentence("It applies to small operators from 30 June 2027."), 0.90), (Sentence("Ask your buyer."), 0.78)))
+    single = ScoredChunk(
+        chunk=single.chunk,
+        score=1.0,
+        sentence_scores=single.sentence_scores,
+        context=((Sentence("It applies to small operators from 30 June 2027."), 0.90), (Sentence("Ask your buyer."), 0.78)),
+    )
     composed = compose("when does the EUDR apply to small firms?", "en", [(1, single)], SETTINGS)
     assert composed is not None and composed.answer.text == "It applies to small operators from 30 June 2027."
     assert len(composed.points) == 3

@@ -17,18 +17,21 @@ def _records(folder: Path, doc_id: str, embeddings: LocalE5Embeddings, tokens: i
 
 def test_one_record_per_sentence_and_one_for_the_title(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     records = _records(tiny_knowledge, "led-lighting", embeddings)
-    assert records[0].page_content == "Switch the shop to LED lighting" and records[0].metadata["kind"] == TITLE
+    assert records[0].text == "Switch the shop to LED lighting" and records[0].metadata["kind"] == TITLE
     body = records[1:]
     assert [r.metadata["section"] for r in body] == ["", "Why LED lamps save money", "How to switch", "How to switch", "How to switch"]
     assert [r.metadata["kind"] for r in body][-3:] == [SentenceKind.LIST_ITEM.value] * 2 + [SentenceKind.META.value]  # "See also fridges."
-    assert body[1].page_content == "An LED lamp uses up to 90% less energy than an incandescent bulb and lasts up to 5 times longer."
+    assert body[1].text == "An LED lamp uses up to 90% less energy than an incandescent bulb and lasts up to 5 times longer."
     assert [r.metadata["position"] for r in body] == list(range(len(body)))
-    assert body[0].metadata | {"doc_id": "led-lighting", "group_id": "led-lighting", "lang": "en", "topics": "energy-efficiency", "countries": "asean"} == body[0].metadata
+    assert (
+        body[0].metadata | {"doc_id": "led-lighting", "group_id": "led-lighting", "lang": "en", "topics": "energy-efficiency", "countries": "asean"}
+        == body[0].metadata
+    )
 
 
 def test_a_passage_is_rebuilt_from_its_records(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     records = _records(tiny_knowledge, "led-lighting", embeddings)
-    steps = [(r.page_content, r.metadata) for r in records if r.metadata["section"] == "How to switch"]
+    steps = [(r.text, r.metadata) for r in records if r.metadata["section"] == "How to switch"]
     assert len({m["passage"] for _, m in steps}) == 1  # three short steps make one passage
     chunk = passage_chunk(steps, section_text="")
     assert chunk.text.splitlines()[0] == "Count the bulbs that burn longest each day."
@@ -52,4 +55,4 @@ def test_long_sections_are_cut_within_the_budget(tiny_knowledge: Path, embedding
     english_passages = [p for p in passages.values() if p[0].metadata["section"] == "Long English"]
     thai_records = [r for r in records if r.metadata["section"] == "Long Thai"]
     assert len(english_passages) > 5
-    assert all("ชั้นสูง" in r.page_content for r in thai_records) and len(thai_records) > 5
+    assert all("ชั้นสูง" in r.text for r in thai_records) and len(thai_records) > 5

@@ -9,7 +9,7 @@ import aiosqlite
 import pytest
 
 from bot.domain import CitedSource, Turn
-from bot.storage import MIGRATIONS, ConversationStore, FeedbackStore, ProfileStore, open_db, usage
+from bot.storage import MIGRATIONS, ConversationStore, FeedbackStore, ProfileStore, StatsStore, open_db
 
 SOURCE = CitedSource(number=1, id="led-vi", original_id="led", title="Đèn LED", url="https://e.org", snippet="LED dùng ít điện hơn", countries=("VN",))
 
@@ -102,7 +102,7 @@ async def test_usage_counts_users_languages_offline_share_and_problems(db: aiosq
         await turns.save_turn(user, _turn("Football?"), "refusal", [], "out_of_scope")
     await feedback.rate("u1", liked, "up")
     await feedback.rate("u2", disliked, "down")
-    figures = await usage(db, days=7)
+    figures = await StatsStore(db).usage(days=7)
     assert (figures.users, figures.questions, figures.offline_share) == (3, 4, 0.5)
     assert figures.per_language == [("en", 3), ("vi", 1)] and len(figures.per_day) == 1
     assert (figures.thumbs_up, figures.thumbs_down) == (1, 1)

@@ -22,7 +22,7 @@ _WHITESPACE = re.compile(r"\s+")
 _FIGURE_MARKS = re.compile(r"(?<=\d)[.,](?=\d)")  # a thousands or decimal separator between two digits
 
 
-def normalize(text: str) -> str:
+def comparable(text: str) -> str:
     """NFC, casefolded, without invisible characters, with ASCII digits and single spaces.
 
     Invisible characters go first, so a mark after one still composes with its letter; NFC
@@ -34,7 +34,7 @@ def normalize(text: str) -> str:
 
 
 def contains(text: str, needle: str) -> bool:
-    """Whether normalized `needle` occurs in normalized `text`, figures compared without their
+    """Whether `needle` occurs in `text`, both made comparable, figures compared without their
     separators.
 
     A substring, not a word, on purpose: Thai, Lao, Khmer and Burmese are written without
@@ -42,4 +42,4 @@ def contains(text: str, needle: str) -> bool:
     and Lao write 1.000 and 0,42 where the others write 1,000 and 0.42, so a case and an answer
     need not agree on the separators of a figure to agree on the figure.
     """
-    return _FIGURE_MARKS.sub("", normalize(needle)) in _FIGURE_MARKS.sub("", normalize(text))
+    return _FIGURE_MARKS.sub("", comparable(needle)) in _FIGURE_MARKS.sub("", comparable(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval import countries_named
+from bot.language import countries_named
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval.lexical import normalize
+from bot.language.folding import fold
 
-# Forms are matched after `normalize` (case and Latin accents folded). Latin forms must stand as
+# Forms are matched after `fold` (case and Latin accents folded). Latin forms must stand as
 # whole words; forms in scripts without spaces are matched inside the text. A few names are
 # common words too: Lao "ລາວ" is also "he/she", Vietnamese "lao" (without accents) is in "lao
 # động", Thai "ไทย" is in "ภาษาไทย"; for those only the longer names count.
@@ -30,8 +30,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
 
 
 def _pattern(form: str) -> str:
-    flat = re.escape(normalize(form))
-    return rf"(?<!\w){flat}(?!\w)" if normalize(form).isascii() else flat
+    flat = re.escape(fold(form))
+    return rf"(?<!\w){flat}(?!\w)" if fold(form).isascii() else flat
 
 
 _FINDERS = {code: re.compile("|".join(_pattern(form) for form in forms)) for code, forms in _NAMES.items()}
@@ -39,5 +39,5 @@ _FINDERS = {code: re.compile("|".join(_pattern(form) for form in forms)) for cod
 
 def countries_named(text: str) -> tuple[str, ...]:
     """The country codes `text` names, in code order."""
-    flat = normalize(text)
+    flat = fold(text)
     return tuple(code for code, finder in _FINDERS.items() if finder.search(flat))

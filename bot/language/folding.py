@@ -1,0 +1,53 @@
+"""Text folded for matching, in every script we serve: the form search, the guards and the
+offline answer compare words in.
+
+- Latin-script text is case-folded and accent-stripped, so "lam sao giam tien dien" matches
+  "làm sao giảm tiền điện" (Vietnamese typed without diacritics is common in chat).
+- Thai, Lao, Khmer and Burmese are written without spaces between words: their runs become
+  overlapping character pairs, which match without a word segmenter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+_UNSEGMENTED = "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
+_TOKEN = re.compile(rf"([{_UNSEGMENTED}]+)|([^\W_]+)")
+# Marks that only decorate Latin letters (Vietnamese tones, accents); other scripts keep theirs.
+_LATIN_MARKS = re.compile(r"(?<=[a-zA-Z])[\u0300-\u036f]+")
+_PAIR = 2
+
+
+def fold(text: str) -> str:
+    """Case-fold and remove accents from Latin letters, leaving other scripts intact."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed)).casefold()
+
+
+def split_folded(text: str) -> list[tuple[str, str]]:
+    """`text` folded and cut, in order, into (run, word) pairs of which exactly one is set: a run
+    of a script written without spaces, or a word."""
+    return _TOKEN.findall(fold(text))
+
+
+def character_pairs(run: str) -> list[str]:
+    """Overlapping pairs of characters of an unsegmented run; a run of one or two stays whole."""
+    return [run] if len(run) <= _PAIR else [run[i : i + _PAIR] for i in range(len(run) - _PAIR + 1)]
+
+
+def tokenize(text: str) -> list[str]:
+    """Words for spaced scripts, character pairs for unsegmented ones."""
+    tokens: list[str] = []
+    for run, word in split_folded(text):
+        if word:
+            tokens.append(word)
+        else:
+            tokens.extend(character_pairs(run))
+    return tokens
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Overlap of two token sets: how near two texts are to repeating each other."""
+    return len(a & b) / len(a | b) if a and b else 0.0
