@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from telegram import ReactionTypeEmoji, Update
 from telegram.constants import ChatType
 
-from bot.services import Services
 from bot.storage import REASONS, Rating
 from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.logs import note
 from bot.tg.replies import tapped, ui_language
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 _REACTIONS: dict[str, Rating] = {"👍": "up", "👎": "down"}
 
