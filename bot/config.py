@@ -74,7 +74,9 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0)  # one call, until its reply is complete
     max_retries: int = Field(default=2, ge=0)  # a refused connection, a timeout, 429 and 5xx are tried again
     retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries (or the server's Retry-After); it doubles
-    deadline_s: float = Field(default=20.0, gt=0)  # all model calls of one answer together, retries included; then the offline answer
+    deadline_s: float = Field(
+        default=20.0, gt=0
+    )  # from the question: every model call of its answer, retries included, is over by then; then the offline answer
     helper_deadline_s: float = Field(default=5.0, gt=0)  # condensing a follow-up or translating the query, each, out of deadline_s
     stream_every_s: float = Field(default=0.25, ge=0)  # a streamed reply is handed to the pipeline at most this often
     max_completion_tokens: int = Field(default=600, ge=16)
