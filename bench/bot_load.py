@@ -1,25 +1,32 @@
-"""Telegram benchmark: 200 users ask at the same moment while the model takes 1 s to answer.
+"""Telegram benchmark: 200 users ask at the same moment; the real bot answers through the fake Bot API.
 
-    .venv/bin/python bench/bot_load.py [--users 200] [--model-delay 1.0]
+    .venv/bin/python bench/bot_load.py [--users 200] [--scenario delay|stream|hung]
+        [--model-delay 1.0] [--tokens-per-s 40] [--tokens 300]
 
 The real bot (python-telegram-bot Application, run by bot.tg.serve) polls the fake Bot API
-server from tests/servers; the local OpenAI-compatible test server answers every question
-after --model-delay seconds. Both servers run in their own processes, as Telegram and the
-model server would, so their CPU does not count against the bot's. Each simulated user sends
-one question (from eval/suites/core.yaml; 190 different ones, so a few repeat at 200).
-Telegram's own outgoing limit (30 messages a second) is switched off so that the figures
-measure the bot, not the flood control.
+server from tests/servers; the local OpenAI-compatible test server plays the model. Both
+servers run in their own processes, as Telegram and the model server would, so their CPU does
+not count against the bot's. Each simulated user sends one question, in a private chat (from
+eval/suites/core.yaml; 190 different ones, so a few repeat at 200). Telegram's own outgoing
+limit (30 messages a second) is switched off so that the figures measure the bot, not the flood
+control; the fake server does refuse, with RetryAfter, a chat's draft that comes within a
+second of its last one.
 
-Prints:
-- wall time until every user has their reply, and p50/p95 of the time from sending to reply;
-- how the replies were written (by the model, offline, refused), so a failing run shows;
-- the event loop's worst lag (a 10 ms ticker in the bot's loop);
-- the floor: model delay + users × single-question CPU time / cores. The single-question CPU
-  time is measured first, on a second bot that answers the same questions one at a time
-  against a model server that answers at once: the CPU time of this process (every thread)
-  divided by the questions. That is the same work the load run does for each question
-  (Telegram, language detection, query translation, embedding the question and its English
-  query, retrieval, prompt building, checks, storage), minus the waiting.
+Scenarios:
+- delay (the default): the model answers every question after --model-delay seconds, whole.
+  Prints the wall time until every user has their reply against the floor (model delay +
+  users × single-question CPU time / cores; that CPU time is measured first, on a second bot
+  that answers the same questions one at a time against a model that answers at once: the CPU
+  time of this process, every thread, divided by the questions), and p50/p95 of the time from
+  sending to reply.
+- stream: the model streams each answer, --tokens words at --tokens-per-s, and private chats see
+  it as drafts. Prints the time to the first draft and to the final answer (p50/p95), drafts per
+  answer, and the RetryAfter the fake server sent.
+- hung: the model server takes every call and never answers. Every owner must get the offline
+  answer within the model deadline (GREENBOT_LLM__DEADLINE_S, 20 s) plus 2 s; prints the slowest.
+
+Every scenario prints how the replies were written (by the model, offline, refused), so a
+failing run shows, and the event loop's worst lag (a 10 ms ticker in the bot's loop).
 
 Prints figures; asserts nothing.
 """
@@ -37,6 +44,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +113,9 @@ def bot_settings(base: Settings, data_dir: Path, bot_url: str, model_url: str) -
     )
 
 
-async def replies(control: httpx.AsyncClient, chats: int) -> list[dict[str, Any]]:
-    """The sendMessage calls, once `chats` chats have had one (the server waits, so this costs no CPU here)."""
-    response = await control.get("/control/wait", params={"method": "sendMessage", "chats": chats}, timeout=None)
+async def calls(control: httpx.AsyncClient, method: str, chats: int) -> list[dict[str, Any]]:
+    """The calls of `method`, once `chats` chats have had one (the server waits, so this costs no CPU here)."""
+    response = await control.get("/control/wait", params={"method": method, "chats": chats}, timeout=None)
     return list(response.json())
 
 
@@ -115,73 +123,123 @@ async def single_question_cpu_ms(settings: Settings, retriever: HybridRetriever,
     """CPU time of this process per question, the questions answered one at a time by the bot."""
     async with running_bot(settings, retriever), httpx.AsyncClient(base_url=bot_url) as control:
         await control.post("/control/push", json={"updates": [bot_api.text_update("warm-up", user_id=999, language_code=None)]})
-        await replies(control, 1)
+        await calls(control, "sendMessage", 1)
         started = time.process_time()
         for i, text in enumerate(texts, start=1):
             await control.post("/control/push", json={"updates": [bot_api.text_update(text, user_id=1000 + i, language_code=None)]})
-            await replies(control, 1 + i)
+            await calls(control, "sendMessage", 1 + i)
         return (time.process_time() - started) * 1000 / len(texts)
 
 
-async def run(users: int, model_delay_s: float) -> None:
+@dataclass
+class Load:
+    """What the fake Bot API saw of one load run, timed from the moment the updates were queued."""
+
+    replies: dict[int, float]  # chat → seconds until its first message
+    drafts: dict[int, list[float]]  # chat → seconds of each draft accepted
+    floods: int  # calls refused with RetryAfter
+    worst_lag_s: float
+    modes: collections.Counter[str]
+
+
+async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotAPI, bot_url: str, texts: list[str]) -> Load:
+    """Every question at the same moment, in a private chat each; until every chat has its reply."""
+    modes = ModeCount()
+    logging.getLogger("bot.tg.logs").addHandler(modes)
+    logging.getLogger("bot.tg.logs").setLevel(logging.INFO)
+    worst_lag = 0.0
+    async with running_bot(settings, retriever) as (_, stop), httpx.AsyncClient(base_url=bot_url) as control:
+
+        async def ticker() -> None:
+            nonlocal worst_lag
+            while not stop.is_set():
+                before = time.perf_counter()
+                await asyncio.sleep(0.01)
+                worst_lag = max(worst_lag, time.perf_counter() - before - 0.01)
+
+        ticking = asyncio.create_task(ticker())
+        updates = [bot_api.text_update(text, user_id=1000 + i, language_code=None) for i, text in enumerate(texts)]
+        started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the server process
+        await control.post("/control/push", json={"updates": updates})
+        sent = await calls(control, "sendMessage", len(texts))
+        drafted = await calls(control, "sendMessageDraft", 0)
+        floods = (await control.get("/control/floods")).json()
+        stop.set()
+        await ticking
+    logging.getLogger("bot.tg.logs").removeHandler(modes)
+    replies: dict[int, float] = {}
+    for call in sent:
+        replies.setdefault(int(call["params"]["chat_id"]), call["at"] - started)
+    drafts: dict[int, list[float]] = collections.defaultdict(list)
+    refused = {(f["params"]["chat_id"], f["at"]) for f in floods}
+    for call in drafted:
+        if (call["params"]["chat_id"], call["at"]) not in refused:
+            drafts[int(call["params"]["chat_id"])].append(call["at"] - started)
+    return Load(replies, dict(drafts), len(floods), worst_lag, modes.modes)
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"p50 {percentile(values, 50):5.2f} s   p95 {percentile(values, 95):5.2f} s"
+
+
+async def run(args: argparse.Namespace) -> None:
     bot_api, model, instant = FakeBotAPI(), FakeOpenAI(), FakeOpenAI()
-    model.answer_delay_s = model_delay_s
+    if args.scenario == "delay":
+        model.answer_delay_s = args.model_delay
+    elif args.scenario == "stream":
+        model.tokens_per_s, model.answer_tokens = args.tokens_per_s, args.tokens
+    else:
+        model.hung = True
     servers = [ServerProcess(app).start() for app in (bot_api.app, FakeBotAPI().app, model.app, instant.app)]  # forked before models load
     bot_server, alone_bot_server, model_server, instant_server = servers
     base = Settings()
     embeddings, model_name = build_embeddings(base.retrieval, base.llm)
     build_index(base, embeddings, model_name)
     retriever = open_retriever(base, embeddings, model_name)
-    texts = questions(users)
+    texts = questions(args.users)
     with tempfile.TemporaryDirectory() as tmp:
-        alone = bot_settings(base, Path(tmp) / "alone", alone_bot_server.url, instant_server.url)
-        cpu_ms = await single_question_cpu_ms(alone, retriever, bot_api, alone_bot_server.url, texts)
-
-        modes = ModeCount()
-        logging.getLogger("bot.tg.logs").addHandler(modes)
-        logging.getLogger("bot.tg.logs").setLevel(logging.INFO)
-        worst_lag = 0.0
+        cpu_ms = 0.0
+        if args.scenario == "delay":
+            alone = bot_settings(base, Path(tmp) / "alone", alone_bot_server.url, instant_server.url)
+            cpu_ms = await single_question_cpu_ms(alone, retriever, bot_api, alone_bot_server.url, texts)
         settings = bot_settings(base, Path(tmp) / "bot", bot_server.url, model_server.url)
-        async with running_bot(settings, retriever) as (_, stop), httpx.AsyncClient(base_url=bot_server.url) as control:
-
-            async def ticker() -> None:
-                nonlocal worst_lag
-                while not stop.is_set():
-                    before = time.perf_counter()
-                    await asyncio.sleep(0.01)
-                    worst_lag = max(worst_lag, time.perf_counter() - before - 0.01)
-
-            ticking = asyncio.create_task(ticker())
-            updates = [bot_api.text_update(text, user_id=1000 + i, language_code=None) for i, text in enumerate(texts)]
-            started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the server process
-            await control.post("/control/push", json={"updates": updates})
-            sent = await replies(control, users)
-            stop.set()
-            await ticking
+        result = await load(settings, retriever, bot_api, bot_server.url, texts)
     for server in servers:
         server.stop()
 
-    first_reply: dict[int, float] = {}
-    for call in sent:
-        first_reply.setdefault(int(call["params"]["chat_id"]), call["at"] - started)
-    latencies = list(first_reply.values())
-    wall = max(latencies)
-    cores = min(os.cpu_count() or 1, base.retrieval.embedding_threads)
-    floor = model_delay_s + users * cpu_ms / 1000 / cores
-    print(f"{users} users, one question each at the same moment; model answers after {model_delay_s:.1f} s")
-    print(
-        f"  wall time until every reply   {wall:6.2f} s   (floor {floor:.2f} s = {model_delay_s:.1f} s + {users} × {cpu_ms:.0f} ms CPU / {cores} cores; ratio {wall / floor:.2f})"
-    )
-    print(
-        f"  per reply                     p50 {percentile(latencies, 50):5.2f} s   p95 {percentile(latencies, 95):5.2f} s   mean {statistics.mean(latencies):5.2f} s"
-    )
-    print(f"  answers                       {', '.join(f'{n} {mode}' for mode, n in modes.modes.most_common())}")
-    print(f"  event loop worst lag          {worst_lag * 1000:6.1f} ms")
+    latencies = list(result.replies.values())
+    users = args.users
+    if args.scenario == "delay":
+        wall = max(latencies)
+        cores = min(os.cpu_count() or 1, base.retrieval.embedding_threads)
+        floor = args.model_delay + users * cpu_ms / 1000 / cores
+        print(f"{users} users, one question each at the same moment; model answers after {args.model_delay:.1f} s")
+        print(
+            f"  wall time until every reply   {wall:6.2f} s   (floor {floor:.2f} s = {args.model_delay:.1f} s + {users} × {cpu_ms:.0f} ms CPU / {cores} cores; ratio {wall / floor:.2f})"
+        )
+        print(f"  per reply                     {p50_p95(latencies)}   mean {statistics.mean(latencies):5.2f} s")
+    elif args.scenario == "stream":
+        first_drafts = [times[0] for times in result.drafts.values()]
+        per_answer = [len(result.drafts.get(chat, [])) for chat in result.replies]
+        print(f"{users} users, one question each at the same moment; the model streams {args.tokens} words at {args.tokens_per_s:g} a second")
+        print(f"  first draft                   {p50_p95(first_drafts)}   ({len(first_drafts)} of {users} chats had drafts)")
+        print(f"  final answer                  {p50_p95(latencies)}   last {max(latencies):5.2f} s")
+        print(f"  drafts per answer             mean {statistics.mean(per_answer):4.1f}   min {min(per_answer)}   max {max(per_answer)}")
+        print(f"  RetryAfter from the server    {result.floods}")
+    else:
+        deadline = settings.llm.deadline_s
+        late = sum(1 for t in latencies if t > deadline + 2)
+        print(f"{users} users, one question each at the same moment; the model server never answers (deadline {deadline:g} s)")
+        print(f"  reply                         {p50_p95(latencies)}   slowest {max(latencies):5.2f} s   later than {deadline + 2:g} s: {late}")
+    print(f"  answers                       {', '.join(f'{n} {mode}' for mode, n in result.modes.most_common())}")
+    print(f"  event loop worst lag          {result.worst_lag_s * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--model-delay", type=float, default=1.0)
-    args = parser.parse_args()
-    asyncio.run(run(args.users, args.model_delay))
+    parser.add_argument("--scenario", choices=("delay", "stream", "hung"), default="delay")
+    parser.add_argument("--model-delay", type=float, default=1.0, help="delay: seconds before the model answers")
+    parser.add_argument("--tokens-per-s", type=float, default=40.0, help="stream: words the model streams a second")
+    parser.add_argument("--tokens", type=int, default=300, help="stream: words in each answer")
+    asyncio.run(run(parser.parse_args()))

@@ -48,7 +48,11 @@ class InstantModel:
     def __init__(self) -> None:
         self._budget = TokenBudget()
 
-    async def complete(self, messages: list[tuple[str, str]]) -> Completion:
+    async def stream(self, messages: list[tuple[str, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
+        """The whole reply at once, as one piece of a stream."""
+        yield await self.complete(messages, deadline)
+
+    async def complete(self, messages: list[tuple[str, str]], deadline: float | None = None) -> Completion:
         prompt = sum(self._budget.count(text) for _, text in messages)
         found = re.search(r"<question>\s*(.*?)\s*</question>", messages[-1][1], re.DOTALL)
         question = found.group(1) if found else ""
@@ -56,10 +60,6 @@ class InstantModel:
             return Completion(text=question, prompt_tokens=prompt, completion_tokens=0, model="instant")
         # the question itself, cited: in the owner's language, so it passes the language check
         return Completion(text=f"{question} [1]", prompt_tokens=prompt, completion_tokens=0, model="instant")
-
-    async def stream(self, messages: list[tuple[str, str]]) -> AsyncIterator[Completion]:
-        """The whole reply at once, as one piece of a stream."""
-        yield await self.complete(messages)
 
 
 def percentile(values: list[float], pct: float) -> float:

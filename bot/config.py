@@ -11,6 +11,7 @@ The command line loads `Settings()` once and passes each component only its own 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -70,8 +71,14 @@ class LLMSettings(BaseModel):
     embedding_model: str = "text-embedding-3-small"
     transcription_model: str | None = None  # e.g. "whisper-1": voice notes are transcribed when set
     temperature: float = Field(default=0.1, ge=0, le=2)
-    timeout_s: float = Field(default=30.0, gt=0)
-    max_retries: int = Field(default=2, ge=0)
+    timeout_s: float = Field(default=30.0, gt=0)  # one call, until its reply is complete
+    max_retries: int = Field(default=2, ge=0)  # a refused connection, a timeout, 429 and 5xx are tried again
+    retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries (or the server's Retry-After); it doubles
+    deadline_s: float = Field(
+        default=20.0, gt=0
+    )  # from the question: every model call of its answer, retries included, is over by then; then the offline answer
+    helper_deadline_s: float = Field(default=5.0, gt=0)  # condensing a follow-up or translating the query, each, out of deadline_s
+    stream_every_s: float = Field(default=0.25, ge=0)  # a streamed reply is handed to the pipeline at most this often
     max_completion_tokens: int = Field(default=600, ge=16)
     prompt_token_budget: int = Field(default=2500, ge=256)  # for English; scaled per language below
     max_prompt_tokens: int = Field(default=12000, ge=256)  # the model's context, minus the completion
@@ -119,6 +126,14 @@ class RetrievalSettings(BaseModel):
     named_elsewhere_penalty: float = Field(default=0.6, ge=0, le=1)  # … when the question names a country
 
 
+class Preview(StrEnum):
+    """How a private chat sees a model's answer while it is written."""
+
+    DRAFT = "draft"  # a live draft (sendMessageDraft), then the answer as a message of its own
+    EDIT = "edit"  # one message edited as it grows, then into the answer: for Bot API servers that refuse drafts
+    NONE = "none"  # "typing…" until the answer
+
+
 class TelegramSettings(BaseModel):
     """The Telegram front end; without a token the bot offers the terminal chat instead.
 
@@ -134,6 +149,10 @@ class TelegramSettings(BaseModel):
     request_timeout_s: float = Field(default=5.0, gt=0)  # each Bot API call, to connect and to read
     retry_budget_s: float = Field(default=30.0, ge=0)  # a call failing with a 5xx or a lost connection is tried again this long
     retry_backoff_s: float = Field(default=0.5, gt=0)  # first wait between tries; it doubles
+    preview: Preview = Preview.DRAFT  # groups always see "typing…"; refused drafts switch the bot to EDIT
+    draft_every_s: float = Field(default=1.0, gt=0)  # a draft at most this often (after the last one went through) ...
+    edit_every_s: float = Field(default=1.5, gt=0)  # ... an edit of the EDIT preview at most this often ...
+    preview_min_words: int = Field(default=3, ge=1)  # ... and only once this many words were added
     questions_per_minute: int = Field(default=10, ge=1)
     questions_per_day: int = Field(default=100, ge=1)
     webhook_url: str | None = None  # public HTTPS URL, e.g. https://bot.example.org/telegram

@@ -11,7 +11,9 @@ these are for things that went wrong. The command line prints them as one line.
     │   ├── IndexNotBuilt     no index yet for the configured embedding model
     │   └── EmbeddingMismatch the index was built with another embedding model
     ├── LLMError              the model server failed (after its retries)
-    │   ├── LLMTimeout        it did not answer in time
+    │   ├── LLMUnreachable    it refused the connection, or the connection failed or broke
+    │   ├── LLMTimeout        it did not answer in time (the call's timeout, or the answer's deadline)
+    │   ├── LLMServerError    it kept answering 5xx
     │   ├── LLMRateLimited    it kept answering 429
     │   └── LLMBadOutput      it answered, but not with a reply the bot can use
     ├── StorageError          the SQLite database cannot be opened or migrated
@@ -56,8 +58,16 @@ class LLMBadOutput(LLMError):
     failed the checks after generation (citations, figures, language)."""
 
 
+class LLMUnreachable(LLMError):
+    """The model server refused the connection, could not be reached, or dropped the connection."""
+
+
 class LLMTimeout(LLMError):
-    """The model server did not answer within the timeout."""
+    """The model server did not answer within the call's timeout or the answer's deadline."""
+
+
+class LLMServerError(LLMError):
+    """The model server kept answering with a 5xx status."""
 
 
 class LLMRateLimited(LLMError):

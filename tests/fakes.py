@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain import AnswerMode, Chunk, CitedSource, Completion, Preferences, RefusalReason, Role, ScoredChunk, Sentence, SentenceKind, Turn
-from bot.errors import LLMError
+from bot.errors import LLMError, LLMTimeout
 
 
 def passage(doc: str, sentences: Sequence[str], *, lang: str = "en", score: float = 2.0, closeness: float = 0.9) -> ScoredChunk:
@@ -39,26 +39,45 @@ class FakeRetriever:
 
 
 @dataclass
+class FakeClock:
+    """A monotonic clock that moves only when something says how long it took."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
 class FakeChat:
     """A model that replies from a queue (text, or an `LLMError` to raise), streamed in `pieces`
-    parts; records every prompt."""
+    parts; records every prompt and deadline. Each call takes `takes_s` on `clock`, and one that
+    would end past its deadline ends at it with an `LLMTimeout`, as the real client does."""
 
     replies: list[str | LLMError] = field(default_factory=list)
     pieces: int = 1
+    takes_s: float = 0.0
+    clock: FakeClock = field(default_factory=FakeClock)
     prompts: list[list[tuple[Role, str]]] = field(default_factory=list)
+    deadlines: list[float | None] = field(default_factory=list)
 
-    def _next(self, messages: list[tuple[Role, str]]) -> str:
+    def _next(self, messages: list[tuple[Role, str]], deadline: float | None) -> str:
         self.prompts.append(messages)
+        self.deadlines.append(deadline)
+        self.clock.now += self.takes_s
+        if deadline is not None and self.clock.now > deadline:
+            self.clock.now = deadline
+            raise LLMTimeout("fake timed out: no complete reply within the answer's deadline")
         reply = self.replies.pop(0) if self.replies else "OK [1]."
         if isinstance(reply, LLMError):
             raise reply
         return reply
 
-    async def complete(self, messages: list[tuple[Role, str]]) -> Completion:
-        return Completion(self._next(messages), prompt_tokens=10, completion_tokens=5, model="fake")
+    async def complete(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> Completion:
+        return Completion(self._next(messages, deadline), prompt_tokens=10, completion_tokens=5, model="fake")
 
-    async def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
-        text = self._next(messages)
+    async def stream(self, messages: list[tuple[Role, str]], deadline: float | None = None) -> AsyncIterator[Completion]:
+        text = self._next(messages, deadline)
         size = -(-len(text) // self.pieces)
         for end in range(size, len(text), size):
             yield Completion(text[:end], prompt_tokens=0, completion_tokens=0, model="fake")

@@ -1,4 +1,5 @@
-"""`greenbot ask` (one question) and `greenbot chat` (the terminal), both over Pipeline.answer."""
+"""`greenbot ask` (one question, over Pipeline.answer) and `greenbot chat` (the terminal, over
+Pipeline.events: a model's answer is printed as it is written)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.domain import ASEAN_COUNTRIES, FALLBACK_LANG, LANGUAGES, SECTORS, Answe
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.pipeline import Pipeline
     from bot.services import Services
 
 
@@ -87,9 +89,25 @@ def _converse(runner: asyncio.Runner, services: Services, settings: Settings) ->
             sector = _set_choice(line.lower(), SECTORS, "sector") or sector
         else:
             question = Question(text=line, user_id="terminal", chosen_lang=lang, reply_lang=lang, country=country, sector=sector)
-            answer = runner.run(services.pipeline.answer(question))
             typer.echo()  # the answer stands apart from the question typed above it
-            _print_answer(answer)
+            answer, drafted = runner.run(_streamed(services.pipeline, question))
+            if drafted and drafted.strip() != answer.text:  # the checks changed it, or the model gave up: the answer as it stands
+                typer.secho("\n\n(checked:)", dim=True)
+            _print_answer(answer, text=not drafted or drafted.strip() != answer.text)
+
+
+async def _streamed(pipeline: Pipeline, question: Question) -> tuple[Answer, str]:
+    """The answer, and the model's draft of it, printed as it was written ("" when none was)."""
+    from bot.pipeline import Answered, Drafted  # not at the top: `greenbot --help` stays light
+
+    drafted = ""
+    async for event in pipeline.events(question):
+        if isinstance(event, Drafted):
+            typer.echo(event.text[len(drafted) :] if event.text.startswith(drafted) else f"\n{event.text}", nl=False)
+            drafted = event.text
+        elif isinstance(event, Answered):
+            return event.answer, drafted
+    raise AssertionError("events() always ends with the answer")
 
 
 def _set_choice(line: str, allowed: tuple[str, ...], what: str) -> str | None:
@@ -111,8 +129,9 @@ def _check_choices(lang: str | None, country: str | None, sector: str | None) ->
         raise typer.BadParameter(f"unknown sector {sector!r}", param_hint="--sector")
 
 
-def _print_answer(answer: Answer) -> None:
-    typer.echo(answer.text)
+def _print_answer(answer: Answer, *, text: bool = True) -> None:
+    """The answer's text (unless it was printed as it was written), its sources, how it was made."""
+    typer.echo(answer.text if text else "")
     for source in answer.sources:
         where = f" (applies to: {', '.join(source.countries)})" if "asean" not in source.countries else ""
         typer.echo(f"[{source.number}] {source.title}{where} — {source.url}")

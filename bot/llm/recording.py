@@ -10,6 +10,10 @@ come from (their `[n] title` lines, without the numbers or the order), not by th
 Which passages of a document rank where can hinge on similarity scores five decimals apart,
 so keying on their text made a recording miss where the Khmer case's 4th and 5th passages
 swapped places. A different document is still a miss.
+
+Whether a reply was streamed is not part of the key, and the file always holds the whole chat
+completion: a streamed response is recorded as the completion its events add up to, and
+replayed as events to a request that asks for a stream, so one recording serves both.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ def request_key(request: httpx.Request) -> str:
         body = request.content.decode("utf-8", "replace")
     if isinstance(body, dict) and isinstance(body.get("messages"), list):
         body["messages"] = [_without_passages(m) for m in body["messages"]]
+        if body.get("stream"):  # keyed as the same call made whole, as recordings from before streaming were
+            body = {k: v for k, v in body.items() if k != "stream_options"} | {"stream": False}
     canonical = json.dumps([request.method, request.url.path, body], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -79,6 +85,8 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         if entry is None:
             message = "no recorded response for this request (a prompt, model or setting changed since recording); record again"
             return httpx.Response(404, json={"error": {"message": message, "type": "replay_miss", "code": None}})
+        if _asks_for_stream(request):
+            return httpx.Response(entry["status"], content=_as_events(entry["response"]), headers={"content-type": _EVENT_STREAM})
         return httpx.Response(entry["status"], json=entry["response"])
 
 
@@ -97,7 +105,13 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         key = request_key(request)
         if response.status_code == 200 and key not in self._recorded:  # errors are not worth replaying
             self._recorded.add(key)
-            entry = {"key": key, "path": request.url.path, "status": response.status_code, "response": json.loads(content)}
+            streamed = response.headers.get("content-type", "").startswith(_EVENT_STREAM)
+            entry = {
+                "key": key,
+                "path": request.url.path,
+                "status": response.status_code,
+                "response": _from_events(content) if streamed else json.loads(content),
+            }
             with self._path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, ensure_ascii=False) + "\n")
         headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
@@ -105,3 +119,39 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+_EVENT_STREAM = "text/event-stream"
+
+
+def _asks_for_stream(request: httpx.Request) -> bool:
+    try:
+        return bool(json.loads(request.content or b"null").get("stream"))
+    except (ValueError, AttributeError):
+        return False
+
+
+def _as_events(completion: dict[str, Any]) -> bytes:
+    """A recorded chat completion as the server-sent events of a stream: its text, then its usage."""
+    head = {k: completion.get(k) for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+    choice = completion["choices"][0]
+    chunks = [
+        head | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": choice["message"]["content"]}, "finish_reason": None}]},
+        head | {"choices": [{"index": 0, "delta": {}, "finish_reason": choice.get("finish_reason", "stop")}]},
+        head | {"choices": [], "usage": completion.get("usage")},
+    ]
+    return "".join(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n" for chunk in chunks).encode() + b"data: [DONE]\n\n"
+
+
+def _from_events(body: bytes) -> dict[str, Any]:
+    """The chat completion that a stream's server-sent events add up to."""
+    chunks = [json.loads(line[5:]) for line in body.decode().splitlines() if line.startswith("data:") and line[5:].strip() != "[DONE]"]
+    choices = [c["choices"][0] for c in chunks if c.get("choices")]
+    text = "".join(c["delta"].get("content") or "" for c in choices)
+    finish = next((c["finish_reason"] for c in reversed(choices) if c.get("finish_reason")), "stop")
+    usage = next((c["usage"] for c in reversed(chunks) if c.get("usage")), None)
+    return {k: chunks[0].get(k) for k in ("id", "created", "model")} | {
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+        "usage": usage,
+    }

@@ -18,8 +18,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -46,11 +45,13 @@ from bot.errors import LLMBadOutput, LLMError
 from bot.language import Detection, Priors, detect
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
+from bot.pipeline.deadline import ModelTime
 from bot.pipeline.events import Answered, Drafted, Event, Retrieved
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.scope import mentioned_country, mentions_topic
+from bot.pipeline.tally import Tally
 from bot.prompts import Prompts
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,11 @@ class Retriever(Protocol):
 
 
 class ChatModel(Protocol):
-    async def complete(self, messages: list[tuple[Role, str]]) -> Completion: ...
+    """A model; `deadline` (a `time.monotonic()` value) bounds a call with its retries."""
 
-    def stream(self, messages: list[tuple[Role, str]]) -> AsyncIterator[Completion]:
+    async def complete(self, messages: list[tuple[Role, str]], deadline: float | None = ...) -> Completion: ...
+
+    def stream(self, messages: list[tuple[Role, str]], deadline: float | None = ...) -> AsyncIterator[Completion]:
         """The reply as it is written: the whole text so far each time; the last holds the token counts."""
         ...
 
@@ -105,6 +108,7 @@ class Pipeline:
         llm_settings: LLMSettings,
         chat: ChatModel | None = None,
         utility: ChatModel | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._retriever = retriever
         self._prompts = prompts
@@ -114,6 +118,7 @@ class Pipeline:
         self._chat = chat
         self._utility = utility or chat
         self._budget = TokenBudget()
+        self._clock = clock  # the model calls' deadlines are read on it
 
     async def answer(self, question: Question) -> Answer:
         """The whole pipeline for one question; never raises for a bad question or a failing model."""
@@ -124,7 +129,8 @@ class Pipeline:
 
     async def events(self, question: Question) -> AsyncIterator[Event]:
         """The pipeline for one question, reported as it goes; the last event is the answer."""
-        tally = _Tally()
+        tally = Tally()
+        model_time = ModelTime(self._llm.deadline_s, self._llm.helper_deadline_s, self._clock)
         text = question.text.strip()
         history = question.history
         if history is None:
@@ -156,10 +162,10 @@ class Pipeline:
             return
 
         with tally.timed("standalone"):
-            standalone = await self._standalone(text, history, tally)
+            standalone = await self._standalone(text, history, tally, model_time)
         country = mentioned_country(standalone) or question.country
         with tally.timed("retrieval"):
-            extra = await self._english_query(standalone, lang, tally)
+            extra = await self._english_query(standalone, lang, tally, model_time)
             try:
                 # the profile's country; the retriever itself favours a country the question names
                 hits = await self._retriever.asearch(standalone, lang=lang, prefer=Preferences(question.country, question.sector), extra_queries=extra)
@@ -179,7 +185,7 @@ class Pipeline:
         if self._chat is not None:
             try:
                 with tally.timed("generation"):
-                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally):
+                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally, model_time):
                         if isinstance(step, Drafted):
                             yield step
                         else:
@@ -213,13 +219,16 @@ class Pipeline:
             return RefusalReason.INJECTION
         return None
 
-    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: _Tally) -> str:
+    async def _standalone(self, text: str, history: tuple[Turn, ...], tally: Tally, model_time: ModelTime) -> str:
         """A question retrieval can use without the conversation."""
         if not history:
             return text
         if self._utility is not None:
             try:
-                completion = await self._utility.complete([("user", self._prompts.render("condense", history=history, question=_as_data(text)))])
+                with model_time.running(helper=True) as deadline:
+                    completion = await self._utility.complete(
+                        [("user", self._prompts.render("condense", history=history, question=_as_data(text)))], deadline=deadline
+                    )
                 tally.count(completion)
                 return completion.text.strip() or text
             except LLMError as exc:
@@ -232,14 +241,16 @@ class Pipeline:
             return f"{previous} {text}"
         return text
 
-    async def _english_query(self, question: str, lang: str, tally: _Tally) -> list[str]:
+    async def _english_query(self, question: str, lang: str, tally: Tally, model_time: ModelTime) -> list[str]:
         """With a model, a non-English question is also searched as an English query."""
         if self._utility is None or lang == FALLBACK_LANG:
             return []
         try:
-            completion = await self._utility.complete(
-                [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))]
-            )
+            with model_time.running(helper=True) as deadline:
+                completion = await self._utility.complete(
+                    [("user", self._prompts.render("translate_query", question=_as_data(question), language_name=LANGUAGE_NAMES[lang]))],
+                    deadline=deadline,
+                )
         except LLMError as exc:
             logger.warning("query translation failed: %s", exc)
             return []
@@ -260,7 +271,8 @@ class Pipeline:
         text: str,
         history: tuple[Turn, ...],
         country: str | None,
-        tally: _Tally,
+        tally: Tally,
+        model_time: ModelTime,
     ) -> AsyncIterator[Drafted | _Generated]:
         """A model-written answer from the numbered sources: its drafts as it writes, then the
         answer once checked. Raises `_OutOfScope`, `LLMBadOutput` or `LLMError` instead.
@@ -271,8 +283,9 @@ class Pipeline:
         """
         prompt = await asyncio.to_thread(self._prompt, sources, hits, lang, text, history, country, question.sector)
         completion: Completion | None = None
-        async for completion in chat.stream(prompt.messages):
-            yield Drafted(completion.text)
+        with model_time.running() as deadline:
+            async for completion in chat.stream(prompt.messages, deadline=deadline):
+                yield Drafted(completion.text)
         if completion is None:
             raise LLMBadOutput("the model sent nothing")
         tally.count(completion)
@@ -283,7 +296,8 @@ class Pipeline:
         if checked.wrong_language:
             notices = (Notice.LANGUAGE_RETRIED,)
             retry = self._prompts.render("language_retry", language_name=LANGUAGE_NAMES[lang])
-            completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)])
+            with model_time.running() as deadline:
+                completion = await chat.complete([*prompt.messages, ("assistant", completion.text), ("user", retry)], deadline=deadline)
             tally.count(completion)
             checked = await asyncio.to_thread(_check, completion.text, prompt, lang)
         failed = checked.failure()
@@ -361,8 +375,8 @@ class Pipeline:
         opening = self._prompts.message(lang, "greeting" if kind is MessageKind.GREETING else "you_are_welcome")
         return f"{opening}\n\n{self._prompts.message(lang, 'can_do')}"
 
-    async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: _Tally) -> Answer:
-        """The polite reply for `reason`, in the owner's language; saved unless the message was empty or too long."""
+    async def _refuse(self, question: Question, lang: str, reason: RefusalReason, notices: list[Notice], trace: Trace, tally: Tally) -> Answer:
+        """The polite reply for `reason`, in the owner's language; saved unless it is about the message itself."""
         reason_text = self._prompts.message(lang, reason.message_key, max_chars=self._settings.max_question_chars)
         can_do = self._prompts.message(lang, "can_do") if reason.offers_topics else ""
         text = self._prompts.render("refusal", reason_text=reason_text, can_do=can_do)
@@ -436,34 +450,6 @@ def _check(reply: str, prompt: _Prompt, lang: str) -> _Checked:
         ungrounded_numbers=ungrounded_numbers(text, cited or prompt.fitted.source_texts),
         wrong_language=_wrong_language(reply, lang),
     )
-
-
-class _Tally:
-    """The figures of one answer as its steps run: named timings in milliseconds, and the tokens
-    of every model call."""
-
-    def __init__(self) -> None:
-        self._start = time.perf_counter()
-        self._timings: dict[str, float] = {}
-        self._prompt_tokens = 0
-        self._completion_tokens = 0
-
-    @contextmanager
-    def timed(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._timings[name] = round((time.perf_counter() - start) * 1000, 2)
-
-    def count(self, completion: Completion) -> None:
-        self._prompt_tokens += completion.prompt_tokens
-        self._completion_tokens += completion.completion_tokens
-
-    def finish(self, answer: Answer, trace: Trace) -> Answer:
-        """`answer` with its trace, the timings ending now."""
-        timings = {**self._timings, "total": round((time.perf_counter() - self._start) * 1000, 2)}
-        return replace(answer, trace=replace(trace, timings_ms=timings, prompt_tokens=self._prompt_tokens, completion_tokens=self._completion_tokens))
 
 
 def _as_data(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Conversation turns: the last few exchanges of each chat, for follow-ups and /sources."""
+"""Conversation turns: the last few exchanges of each chat, for follow-ups, /sources, and the
+message that carries each answer (a reaction on it rates the answer)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,17 @@ class ConversationStore:
         if row is None:
             return []
         return [CitedSource(**(item | {"countries": tuple(item["countries"])})) for item in json.loads(row[0])]
+
+    async def delivered(self, turn_id: int, chat_id: int, message_id: int) -> None:
+        """Note the message that carries the turn's answer (its last part, under the buttons)."""
+        await self._db.execute("UPDATE turns SET chat_id = ?, message_id = ? WHERE id = ?", (chat_id, message_id, turn_id))
+        await self._db.commit()
+
+    async def answered_in(self, user_id: str, chat_id: int, message_id: int) -> int | None:
+        """The user's turn whose answer that message carries; None for any other message."""
+        async with self._db.execute("SELECT id FROM turns WHERE chat_id = ? AND message_id = ? AND user_id = ?", (chat_id, message_id, user_id)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def purge(self) -> int:
         """Delete turns older than the retention period; return how many."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import aiosqlite
 
@@ -36,6 +36,12 @@ class FeedbackStore:
         await cursor.close()
         await self._db.commit()
         return int(row[0]) if row else None
+
+    async def rating(self, user_id: str, turn_id: int) -> Rating | None:
+        """The user's rating of the turn, if they gave one."""
+        async with self._db.execute("SELECT rating FROM feedback WHERE user_id = ? AND turn_id = ?", (user_id, turn_id)) as cursor:
+            row = await cursor.fetchone()
+        return cast(Rating, row[0]) if row else None
 
     async def explain(self, user_id: str, feedback_id: int, reason: str) -> bool:
         """Attach one of `REASONS` to the user's 👎; False if there is no such feedback."""

@@ -79,7 +79,20 @@ async def m004_handled_updates(db: aiosqlite.Connection) -> None:
     await db.execute("CREATE INDEX handled_updates_by_time ON handled_updates (handled_at)")
 
 
-MIGRATIONS: list[Migration] = [m001_conversation_turns, m002_profiles_and_feedback, m003_turn_sources_and_feedback_link, m004_handled_updates]
+async def m005_answer_messages(db: aiosqlite.Connection) -> None:
+    """The chat message that carries each turn's answer, so that a reaction on it rates the turn."""
+    await db.execute("ALTER TABLE turns ADD COLUMN chat_id INTEGER")
+    await db.execute("ALTER TABLE turns ADD COLUMN message_id INTEGER")
+    await db.execute("CREATE INDEX turns_by_message ON turns (chat_id, message_id)")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_conversation_turns,
+    m002_profiles_and_feedback,
+    m003_turn_sources_and_feedback_link,
+    m004_handled_updates,
+    m005_answer_messages,
+]
 
 
 async def migrate(db: aiosqlite.Connection) -> list[str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    MessageReactionHandler,
     filters,
 )
 
@@ -23,10 +23,13 @@ from bot.errors import ConfigError
 from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
+from bot.tg.flood import FloodLimiter
 from bot.tg.incoming import UpdateReader
 from bot.tg.limits import QuestionLimits
 from bot.tg.logs import LoggedUpdateProcessor
+from bot.tg.previews import Previews
 from bot.tg.request import AiohttpRequest, PollingRequest
+from bot.tg.turns import ChatTurns
 
 if TYPE_CHECKING:  # see bot/tg/__init__.py
     from bot.services import Services
@@ -46,7 +49,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         .request(AiohttpRequest(timeout_s=telegram.request_timeout_s, retry_budget_s=telegram.retry_budget_s, backoff_s=telegram.retry_backoff_s))
         .get_updates_request(PollingRequest(telegram.request_timeout_s, UpdateReader()))
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
+        .rate_limiter(FloodLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
         .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode(), handled=services.handled))
     )
     if telegram.base_url:
@@ -56,6 +59,8 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day)
+    application.bot_data["turns"] = ChatTurns()
+    application.bot_data["previews"] = Previews(telegram)
 
     admins = filters.User(user_id=telegram.admin_user_ids)
     application.add_handlers([MessageHandler(filters.UpdateType.EDITED, screens.ignore_edit), CallbackQueryHandler(screens.screen_tap)], group=-1)
@@ -90,6 +95,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             MessageHandler(filters.TEXT & ~filters.COMMAND, questions.text_message),
             MessageHandler(filters.VOICE, questions.voice_message),
             MessageHandler(UNSUPPORTED, questions.unsupported),
+            MessageReactionHandler(feedback.reacted),
         ]
     )
     application.add_error_handler(error_handler)

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.tg.limits import QuestionLimits
+from bot.tg.previews import Previews
+from bot.tg.turns import ChatTurns
 
 if TYPE_CHECKING:  # see bot/tg/__init__.py
     from bot.services import Services
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]):
+class BotContext(CallbackContext[ExtBot[int], dict[object, object], dict[object, object], dict[object, object]]):
     """What every handler receives; `services` are the ones the application was built with."""
 
     @property
@@ -25,6 +27,20 @@ class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object
         limits = self.application.bot_data["limits"]
         assert isinstance(limits, QuestionLimits)
         return limits
+
+    @property
+    def turns(self) -> ChatTurns:
+        """One question at a time per chat, shared by every update."""
+        turns = self.application.bot_data["turns"]
+        assert isinstance(turns, ChatTurns)
+        return turns
+
+    @property
+    def previews(self) -> Previews:
+        """How private chats see answers being written (drafts, or edits where drafts are refused)."""
+        previews = self.application.bot_data["previews"]
+        assert isinstance(previews, Previews)
+        return previews
 
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]

@@ -1,16 +1,22 @@
-"""👍/👎 under answers, and the optional reason after a 👎."""
+"""👍/👎 under answers (buttons, or reactions on the answer), and the optional reason after a 👎."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from telegram import Update
+from telegram import ReactionTypeEmoji, Update
+from telegram.constants import ChatType
 
 from bot.storage import REASONS, Rating
 from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.logs import note
 from bot.tg.replies import tapped, ui_language
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+_REACTIONS: dict[str, Rating] = {"👍": "up", "👎": "down"}
 
 
 async def rated(update: Update, context: BotContext) -> None:
@@ -33,11 +39,29 @@ async def rated(update: Update, context: BotContext) -> None:
         await query.answer(services.prompts.message(lang, "feedback_thanks"))
         return
     await query.answer()
-    await query.get_bot().send_message(
-        query.message.chat.id,
-        services.prompts.message(lang, "feedback_why"),
-        reply_markup=keyboards.reasons(services.prompts, lang, feedback_id, REASONS),
-    )
+    await _ask_why(context, services, query.message.chat.id, lang, feedback_id)
+
+
+async def reacted(update: Update, context: BotContext) -> None:
+    """A 👍 or 👎 the owner puts on an answer in a private chat is the same rating as the
+    buttons, and a 👎 asks what was wrong, once. Other reactions, and reactions on messages that
+    are not answers, store nothing."""
+    reaction = update.message_reaction
+    assert reaction is not None
+    ratings = [_REACTIONS[r.emoji] for r in reaction.new_reaction if isinstance(r, ReactionTypeEmoji) and r.emoji in _REACTIONS]
+    if reaction.chat.type != ChatType.PRIVATE or reaction.user is None or not ratings:
+        return
+    services, user_id = context.services, str(reaction.user.id)
+    turn_id = await services.conversations.answered_in(user_id, reaction.chat.id, reaction.message_id)
+    if turn_id is None:
+        return
+    before = await services.feedback.rating(user_id, turn_id)
+    feedback_id = await services.feedback.rate(user_id, turn_id, ratings[-1])
+    if feedback_id is None:  # the answer was deleted meanwhile
+        return
+    note(mode=f"feedback_{ratings[-1]}")
+    if ratings[-1] == "down" and before != "down":  # not again for the same 👎 taken off and put back
+        await _ask_why(context, services, reaction.chat.id, await ui_language(reaction.user, services), feedback_id)
 
 
 async def reason_chosen(update: Update, context: BotContext) -> None:
@@ -50,3 +74,10 @@ async def reason_chosen(update: Update, context: BotContext) -> None:
     except ValueError:
         return
     await query.edit_message_text(services.prompts.message(lang, "feedback_thanks"))
+
+
+async def _ask_why(context: BotContext, services: Services, chat_id: int, lang: str, feedback_id: int) -> None:
+    """What was wrong with the answer, each reason one tap."""
+    await context.bot.send_message(
+        chat_id, services.prompts.message(lang, "feedback_why"), reply_markup=keyboards.reasons(services.prompts, lang, feedback_id, REASONS)
+    )

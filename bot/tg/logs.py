@@ -83,6 +83,8 @@ class LoggedUpdateProcessor(SimpleUpdateProcessor):
 def _kind(update: Update) -> str:
     if update.callback_query:
         return "button"
+    if update.message_reaction:
+        return "reaction"
     message = update.effective_message
     if message is None:
         return "other"

@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 
-from bot.domain import AnswerMode, Question
+from bot.domain import Answer, AnswerMode, Question
 from bot.errors import LLMError
 from bot.language import supported_code
+from bot.pipeline import Answered, Drafted, Pipeline
 from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.logs import note
+from bot.tg.previews import AnswerPreview
 from bot.tg.render import render_answer, render_sources
 from bot.tg.replies import say, send_parts, tapped, ui_language
 
@@ -132,24 +134,47 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
         if context.limits.first_notice(user.id, verdict):  # later messages in the window are dropped silently
             await say(update, services, f"rate_limited_{verdict}", limit=context.limits.per_day)
         return
-    profile = await services.profiles.get(str(user.id))
-    async with _typing(context, message.chat_id):
-        answer = await services.pipeline.answer(
-            Question(text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector)
+    async with context.turns.turn(message.chat_id):  # a chat's questions are answered in the order asked
+        profile = await services.profiles.get(str(user.id))
+        question = Question(
+            text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
         )
-    note(lang=answer.language, mode=answer.mode, sources=len(answer.sources))
+        preview = context.previews.start(context.bot, message.chat_id, message.message_id, private=message.chat.type == ChatType.PRIVATE)
+        async with preview, _typing(context, message.chat_id, preview):
+            answer = await _answered(services.pipeline, question, preview)
+        note(lang=answer.language, mode=answer.mode, sources=len(answer.sources), previews=preview.shown)
+        await _deliver(context, message, answer, preview)
+
+
+async def _deliver(context: BotContext, message: Message, answer: Answer, preview: AnswerPreview) -> None:
+    """The answer with its sources, and 👍/👎 under it when it can be rated: in a private chat a
+    👍/👎 reaction on that message rates it too (feedback.reacted)."""
+    services = context.services
     prompts = services.prompts
     parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
-    markup = keyboards.rating(answer.turn_id) if answer.turn_id is not None and answer.mode is not AnswerMode.REFUSAL else None
-    await send_parts(message, parts, markup=markup)
+    turn_id = answer.turn_id if answer.mode is not AnswerMode.REFUSAL else None
+    sent = await preview.deliver(message, parts, keyboards.rating(turn_id) if turn_id is not None else None)
+    if turn_id is not None and sent is not None and message.chat.type == ChatType.PRIVATE:
+        await services.conversations.delivered(turn_id, message.chat_id, sent.message_id)
+
+
+async def _answered(pipeline: Pipeline, question: Question, preview: AnswerPreview) -> Answer:
+    """The pipeline's checked answer; the model's text on the way is offered to the preview."""
+    async for event in pipeline.events(question):
+        if isinstance(event, Drafted):
+            preview.offer(event.text)
+        elif isinstance(event, Answered):
+            return event.answer
+    raise AssertionError("events() always ends with the answer")
 
 
 @contextlib.asynccontextmanager
-async def _typing(context: BotContext, chat_id: int) -> AsyncIterator[None]:
-    """Keep "typing…" showing while the body runs; a failed chat action never fails the answer."""
+async def _typing(context: BotContext, chat_id: int, preview: AnswerPreview | None = None) -> AsyncIterator[None]:
+    """Keep "typing…" showing while the body runs, until the answer's preview shows; a failed
+    chat action never fails the answer."""
 
     async def keep_typing() -> None:
-        while True:
+        while preview is None or not preview.shown:
             with contextlib.suppress(Exception):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
             await asyncio.sleep(_TYPING_EVERY_S)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain import FALLBACK_LANG, LANGUAGES
@@ -47,12 +50,33 @@ async def send_parts(message: Message | None, parts: list[Part], *, markup: Inli
     assert message is not None
     sent = None
     for index, part in enumerate(parts):
-        buttons = markup if index == len(parts) - 1 else None
-        try:
-            sent = await message.reply_html(part.html, disable_web_page_preview=True, reply_markup=buttons)
-        except BadRequest as exc:
-            if "can't parse entities" not in exc.message.lower():
-                raise
-            logger.warning("Telegram rejected the HTML (%s); sending plain text", exc.message)
-            sent = await message.reply_text(part.plain, disable_web_page_preview=True, reply_markup=buttons)
+        sent = await _html_or_plain(part, functools.partial(_reply, message, markup if index == len(parts) - 1 else None))
     return sent
+
+
+async def replace_parts(message: Message, parts: list[Part], *, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Edit `message` (an answer's preview) into the first part, and send the others after it,
+    the buttons under the last. Returns the last message."""
+    first, rest = parts[0], parts[1:]
+    edited = await _html_or_plain(first, functools.partial(_edit, message, None if rest else markup))
+    return await send_parts(message, rest, markup=markup) if rest else edited
+
+
+async def _html_or_plain(part: Part, send: Callable[[str, str | None], Awaitable[Message]]) -> Message:
+    """`send` the part as HTML, or as plain text if Telegram rejects the markup."""
+    try:
+        return await send(part.html, ParseMode.HTML)
+    except BadRequest as exc:
+        if "can't parse entities" not in exc.message.lower():
+            raise
+        logger.warning("Telegram rejected the HTML (%s); sending plain text", exc.message)
+        return await send(part.plain, None)
+
+
+async def _reply(message: Message, markup: InlineKeyboardMarkup | None, text: str, parse_mode: str | None) -> Message:
+    return await message.reply_text(text, parse_mode=parse_mode, disable_web_page_preview=True, reply_markup=markup)
+
+
+async def _edit(message: Message, markup: InlineKeyboardMarkup | None, text: str, parse_mode: str | None) -> Message:
+    edited = await message.edit_text(text, parse_mode=parse_mode, disable_web_page_preview=True, reply_markup=markup)
+    return edited if isinstance(edited, Message) else message

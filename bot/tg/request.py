@@ -31,6 +31,8 @@ from bot.tg.incoming import UpdateReader
 logger = logging.getLogger(__name__)
 
 _MAX_BACKOFF_S = 8.0
+# PTB's polling loop retries getUpdates itself; a draft that failed is stale by the time a retry lands.
+_NOT_RETRIED = ("getUpdates", "sendMessageDraft")
 
 
 class AiohttpRequest(BaseRequest):
@@ -80,7 +82,7 @@ class AiohttpRequest(BaseRequest):
         # aiohttp has no write timeout; uploads are bounded by the read timeout that follows them.
         connect_s = _seconds(connect_timeout, self._timeout_s)
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=_seconds(read_timeout, self._timeout_s))
-        deadline = time.monotonic() + (self._retry_budget_s if api_method != "getUpdates" else 0)  # PTB's polling loop retries itself
+        deadline = time.monotonic() + (self._retry_budget_s if api_method not in _NOT_RETRIED else 0)
         delay = self._backoff_s
         while True:
             again = time.monotonic() + delay <= deadline

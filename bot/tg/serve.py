@@ -25,9 +25,9 @@ logger = logging.getLogger(__name__)
 
 _HELP_LINE = re.compile(r"^/(?P<command>[a-z]+)\s+[–-]\s+(?P<description>.+)$")
 _GIL_SWITCH_S = 0.001  # Python's default is 0.005
-# What the bot asks Telegram for: new messages and button taps. Not edits: an edited question
-# would be answered a second time.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# What the bot asks Telegram for: new messages, button taps and reactions (👍/👎 on an answer
+# rate it). Not edits: an edited question would be answered a second time.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MESSAGE_REACTION]
 
 
 async def serve(application: BotApplication, settings: TelegramSettings, stop: asyncio.Event | None = None) -> None:

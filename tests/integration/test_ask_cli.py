@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.servers.openai_compatible import FakeOpenAI
 from tests.support import REPO
 
 pytestmark = pytest.mark.integration
@@ -62,3 +63,13 @@ def test_run_without_a_token_says_so_and_opens_the_chat(env: dict[str, str]) -> 
     result = CliRunner().invoke(app, ["run"], env=env, input="/quit\n")
     assert result.exit_code == 0, result.output
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "Commands: /lang" in result.stdout
+
+
+def test_chat_prints_a_model_answer_as_it_is_written_and_the_checked_one_when_it_differs(env: dict[str, str], fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue("Count the bulbs that burn longest [1].", "Replace those first [1][7].")
+    model = {"GREENBOT_LLM__BASE_URL": fake_openai.base_url, "GREENBOT_LLM__MAX_RETRIES": "0", "GREENBOT_LLM__STREAM_EVERY_S": "0"}  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, ["chat"], env=env | model, input="Which LED lamps first?\nAnd then?\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Count the bulbs that burn longest [1].") == 1  # streamed, and not printed again
+    assert "Replace those first [1][7].\n\n(checked:)\nReplace those first [1].\n" in result.stdout  # the draft, then what passed the checks
+    assert result.stdout.count("(llm, en, ") == 2

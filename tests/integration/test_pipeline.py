@@ -102,7 +102,7 @@ async def test_invalid_citation_is_removed(make_pipeline: MakePipeline, fake_ope
     ("reply", "why"),
     [
         (Reply(raw='{"id": "x", "choices": [{"message": {"content": "LED'), "not a chat completion: JSONDecodeError"),
-        (Reply(raw='{"id": "x", "object": "chat.completion", "choices": null}'), "not a chat completion"),
+        (Reply(raw='{"id": "x", "object": "chat.completion", "choices": null}'), "it is empty"),  # streamed, a chunk without choices is a usage chunk
         (Reply(text=""), "it is empty"),
         (Reply(text="LED lamps save 75% of your bill by 2031 [12]."), "it cites no source"),
         (Reply(text="LED lamps save 75% of your bill by 2031 [1]."), "figures in no source: 75%, 2031"),

@@ -6,8 +6,14 @@ serves; every call the bot makes is recorded; the next call of a method can be m
 only after the client has given up, as Telegram does when it delivers late. Raw updates that
 python-telegram-bot cannot parse can be queued as they are. getFile and the file download route
 serve a voice note. Updates can also be built without queueing them, to POST to a webhook.
-When the server runs in another process (the benchmark), /control/push queues updates and
-/control/wait lists the calls of a method once enough chats have had one.
+When the server runs in another process (the benchmark), /control/push queues updates,
+/control/wait lists the calls of a method once enough chats have had one, and /control/floods
+counts the calls refused with RetryAfter.
+
+sendMessageDraft is served and recorded like every call, so tests can check the drafts' order
+and pace. Like Telegram, the server refuses with 429 and `retry_after` a draft that comes less
+than `min_interval_s["sendMessageDraft"]` (1 s) after the chat's last one; other methods can be
+paced the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +47,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the server answered, e.g. the message sent
 
 
 class FakeBotAPI:
@@ -50,6 +58,10 @@ class FakeBotAPI:
         self._updates: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self._stalls: dict[str, list[float]] = {}
+        self.min_interval_s: dict[str, float] = {"sendMessageDraft": 1.0}  # per chat, as Telegram's flood control
+        self._last_at: dict[tuple[str, int], float] = {}
+        self.floods: list[Call] = []  # calls refused with RetryAfter for coming too soon
+        self.allowed_updates: list[str] | None = None  # as the bot last asked for them in getUpdates
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.voice_bytes = b"OggS fake voice note"
@@ -59,6 +71,7 @@ class FakeBotAPI:
                 Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/control/push", self._control_push, methods=["POST"]),
                 Route("/control/wait", self._control_wait, methods=["GET"]),
+                Route("/control/floods", self._control_floods, methods=["GET"]),
             ]
         )
 
@@ -114,6 +127,13 @@ class FakeBotAPI:
             query["message"] = self._message(text="(buttons)", user_id=user_id, language_code=language_code) | {"from": BOT}
         return self._push({"callback_query": query})
 
+    def push_reaction(self, message_id: int, *emoji: str, user_id: int = 1, chat_id: int | None = None) -> int:
+        """The user's reactions on a message as they now are (none: all taken off)."""
+        chat = self._message(user_id=user_id, chat_id=chat_id)["chat"]
+        reaction = {"chat": chat, "message_id": message_id, "user": _user(user_id, "en"), "date": int(time.time()),
+                    "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": e} for e in emoji]}  # fmt: skip
+        return self._push({"message_reaction": reaction})
+
     def push_raw(self, update: dict[str, Any]) -> int:
         """Queue an update exactly as given (say, one a newer Bot API would send)."""
         return self._push(update)
@@ -150,8 +170,14 @@ class FakeBotAPI:
     async def _handle(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = await _params(request)
+        call = Call(method, params)
         if method != "getUpdates":  # polls are noise
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
+        too_soon = self._too_soon(method, params)
+        if too_soon:
+            self.floods.append(call)
+            body = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {too_soon}", "parameters": {"retry_after": too_soon}}
+            return JSONResponse(body, status_code=429)
         failures = self._failures.get(method)
         if failures:
             status, description, retry_after = failures.pop(0)
@@ -159,16 +185,29 @@ class FakeBotAPI:
             if retry_after is not None:
                 body["parameters"] = {"retry_after": retry_after}
             return JSONResponse(body, status_code=status)
-        result = await self._result(method, params)
+        call.result = result = await self._result(method, params)
         stalls = self._stalls.get(method)
         if stalls:
             await asyncio.sleep(stalls.pop(0))
         return JSONResponse({"ok": True, "result": result})
 
+    def _too_soon(self, method: str, params: dict[str, Any]) -> int:
+        """The seconds to wait (0: none) when this chat's last call of `method` was too recent."""
+        interval = self.min_interval_s.get(method)
+        if not interval:
+            return 0
+        key, now = (method, int(params.get("chat_id") or 0)), time.monotonic()
+        last = self._last_at.get(key)
+        if last is not None and now - last < interval:
+            return math.ceil(interval - (now - last))
+        self._last_at[key] = now
+        return 0
+
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
         if method == "getUpdates":
+            self.allowed_updates = params.get("allowed_updates")
             offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)  # Telegram's default limit
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.2)
             while True:
@@ -187,7 +226,7 @@ class FakeBotAPI:
                 "from": BOT,
                 "text": params.get("text", ""),
             }
-        return True  # sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
+        return True  # sendMessageDraft, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook, setMyCommands, …
 
     async def _control_push(self, request: Request) -> JSONResponse:
         updates = (await request.json())["updates"]
@@ -200,6 +239,9 @@ class FakeBotAPI:
         while len({int(params.get("chat_id", 0)) for params in self.sent(method)}) < chats:
             await asyncio.sleep(0.02)
         return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.calls if c.method == method])
+
+    async def _control_floods(self, request: Request) -> JSONResponse:
+        return JSONResponse([{"method": c.method, "params": c.params, "at": c.at} for c in self.floods])
 
     async def _file(self, request: Request) -> Response:
         self.calls.append(Call("download", {"path": request.path_params["path"]}))

@@ -9,7 +9,7 @@ from bot.domain import AnswerMode, Notice, Question, RefusalReason, Turn
 from bot.errors import LLMError
 from bot.pipeline import Answered, Drafted, Event, Pipeline, Retrieved
 from bot.prompts import Prompts
-from tests.fakes import FakeChat, FakeRetriever, FakeStore, passage
+from tests.fakes import FakeChat, FakeClock, FakeRetriever, FakeStore, passage
 from tests.support import REPO
 
 PROMPTS = Prompts(REPO / "prompts")
@@ -19,8 +19,9 @@ LED_VI = passage("energy-saving-quick-wins", ["Đèn LED dùng ít hơn tới 90
 
 def pipeline(retriever: FakeRetriever, store: FakeStore | None = None, chat: FakeChat | None = None) -> Pipeline:
     return Pipeline(
-        retriever=retriever, prompts=PROMPTS, store=store or FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(), chat=chat, utility=chat
-    )
+        retriever=retriever, prompts=PROMPTS, store=store or FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(), chat=chat, utility=chat,
+        clock=chat.clock if chat else FakeClock(),
+    )  # fmt: skip
 
 
 def question(text: str, **kwargs: object) -> Question:
@@ -136,3 +137,23 @@ async def test_offline_a_short_follow_up_is_read_with_the_previous_topic_and_a_n
     await p.answer(Question(text="and in Thailand?", history=earlier))
     await p.answer(Question(text="How do I cut my electricity bill with LED lamps?", history=earlier))
     assert retriever.searches == ["Is there a green loan for small firms? and in Thailand?", "How do I cut my electricity bill with LED lamps?"]
+
+
+async def test_a_hung_server_delays_an_answer_by_the_deadline_at_the_most() -> None:
+    """Condensing the follow-up waits its 5 s, the server is then known to hang, and the answer
+    is quoted from the guides without a further call (LLMSettings.deadline_s, helper_deadline_s)."""
+    earlier = (Turn(question="Is there a green loan?", answer="…", lang="en", topic_query="green loan"),)
+    chat = FakeChat(takes_s=60.0)
+    answer = await pipeline(FakeRetriever([LED]), chat=chat).answer(Question(text="còn đèn LED thì sao?", history=earlier))
+    assert chat.deadlines == [5.0] and chat.clock.now == 5.0  # no translation, no answer call after it
+    assert answer.mode is AnswerMode.OFFLINE and answer.notices[0] is Notice.MODEL_FAILED
+
+
+async def test_every_model_call_of_an_answer_draws_on_one_deadline() -> None:
+    earlier = (Turn(question="Is there a green loan?", answer="…", lang="en", topic_query="green loan"),)
+    replies: list[str | LLMError] = ["đèn LED tiết kiệm bao nhiêu điện?", "how much do LED lamps save", "LED lamps use 90% less energy [1].", "Đèn LED [1]."]
+    chat = FakeChat(replies, takes_s=3.0)
+    answer = await pipeline(FakeRetriever([LED]), chat=chat).answer(Question(text="còn đèn LED thì sao?", history=earlier))
+    # condensing and translating get 5 s each at the most, the answer and the language retry what is left of the 20
+    assert chat.deadlines == [5.0, 8.0, 20.0, 20.0] and chat.clock.now == 12.0
+    assert answer.mode is AnswerMode.LLM and answer.notices == (Notice.LANGUAGE_RETRIED,)

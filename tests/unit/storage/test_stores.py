@@ -107,3 +107,14 @@ async def test_usage_counts_users_languages_offline_share_and_problems(db: aiosq
     assert figures.per_language == [("en", 3), ("vi", 1)] and len(figures.per_day) == 1
     assert (figures.thumbs_up, figures.thumbs_down) == (1, 1)
     assert figures.top_refused == [("Football?", 2)] and figures.top_disliked == [("cbam", 1)]
+
+
+async def test_the_message_that_carries_an_answer_leads_back_to_its_turn(db: aiosqlite.Connection) -> None:
+    turns, feedback = ConversationStore(db), FeedbackStore(db)
+    turn = await turns.save_turn("u1", _turn("q1"), "llm", [SOURCE])
+    await turns.delivered(turn, chat_id=1, message_id=1001)
+    assert await turns.answered_in("u1", 1, 1001) == turn
+    assert await turns.answered_in("u1", 1, 1000) is None and await turns.answered_in("u2", 1, 1001) is None
+    assert await feedback.rating("u1", turn) is None
+    await feedback.rate("u1", turn, "down")
+    assert await feedback.rating("u1", turn) == "down"
