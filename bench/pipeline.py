@@ -36,6 +36,7 @@ from bot.pipeline import Pipeline  # noqa: E402
 from bot.pipeline.budget import TokenBudget  # noqa: E402
 from bot.prompts import Prompts  # noqa: E402
 from bot.retrieval import build_embeddings, build_index, open_retriever  # noqa: E402
+from bot.runtime import freeze_heap  # noqa: E402
 from bot.storage import ConversationStore, open_db  # noqa: E402
 
 QUESTIONS = yaml.safe_load((ROOT / "tests" / "data" / "retrieval_questions.yaml").read_text(encoding="utf-8"))
@@ -80,6 +81,7 @@ async def run(settings: Settings) -> None:
         offline = Pipeline(**common)
         instant = Pipeline(**common, chat=InstantModel())
         await offline.answer(Question(text="warm-up", history=()))
+        freeze_heap()  # as `greenbot run` does once the index and models are loaded
         times: dict[str, list[float]] = {"offline": [], "model mode without the model": []}
         tokens: dict[str, list[tuple[int, int]]] = {}
         for i in range(ROUNDS):

@@ -51,7 +51,9 @@ class ChatClient:
     """Chat completions for one task's model.
 
     `deadline` (a `time.monotonic()` value) bounds a call with its retries: a call still under
-    way then raises `LLMTimeout`, and a retry that could not start before it is not tried.
+    way then raises `LLMTimeout`, and a retry that could not start before it is not tried. A
+    stream whose first words came in time is the exception: it may run on while words keep
+    coming, and ends with `LLMTimeout` when none come for `timeout_s`.
     """
 
     def __init__(self, settings: LLMSettings, model: str | None = None) -> None:
@@ -108,10 +110,13 @@ class ChatClient:
         try:
             async with contextlib.AsyncExitStack() as stack:
                 response = await self._tried(lambda: stack.enter_async_context(opened()), deadline)
-                async with _bounded(deadline, self.model):
+                async with _bounded(deadline, self.model) as bound:
                     with translated_errors(self.model):
                         async for line in response.iter_lines():
-                            relay.add(*_event(line))
+                            text, usage = _event(line)
+                            relay.add(text, usage)
+                            if text:  # the owner is reading it: it may finish, while it keeps coming
+                                bound.stall_after(self._settings.timeout_s)
         except LLMError as exc:
             relay.fail(exc)
 
@@ -136,21 +141,35 @@ class ChatClient:
                 delay = min(delay * 2, _MAX_BACKOFF_S)
 
 
+class _Bound:
+    """The end of a call: the answer's deadline, until a stream's first words move it (`stall_after`)."""
+
+    def __init__(self, scope: asyncio.Timeout) -> None:
+        self._scope = scope
+        self.stalled_s: float | None = None
+
+    def stall_after(self, seconds: float) -> None:
+        """From now on the call ends only when nothing more comes for `seconds`: a reply the owner
+        is already reading as a draft is let finish, however slowly the server writes it."""
+        self.stalled_s = seconds
+        self._scope.reschedule(asyncio.get_running_loop().time() + seconds)
+
+
 @contextlib.asynccontextmanager
-async def _bounded(deadline: float | None, model: str) -> AsyncIterator[None]:
+async def _bounded(deadline: float | None, model: str) -> AsyncIterator[_Bound]:
     """The body ends at `deadline` (no bound when None) with an `LLMTimeout` that says so."""
-    if deadline is None:
-        yield
-        return
-    left = deadline - time.monotonic()
-    if left <= 0:
+    left = None if deadline is None else deadline - time.monotonic()
+    if left is not None and left <= 0:
         raise _DeadlineSpent(f"{model} timed out: the answer's deadline passed before the call could start")
     try:
         async with asyncio.timeout(left) as scope:
-            yield
+            bound = _Bound(scope)
+            yield bound
     except TimeoutError as exc:
         if not scope.expired():
             raise
+        if bound.stalled_s is not None:
+            raise _DeadlineSpent(f"{model} timed out: the stream stopped for {bound.stalled_s:g} s") from exc
         raise _DeadlineSpent(f"{model} timed out: no complete reply within the answer's deadline") from exc
 
 

@@ -1,12 +1,14 @@
 """ModelTime: when one answer's model calls must be over.
 
 The clock starts when the pipeline takes the question: condensing a follow-up, translating the
-query, writing the answer and the language retry, retries included, all end by then
+query, the answer and the language retry, retries included, all end by then
 (`LLMSettings.deadline_s`), and so does any wait for retrieval between them. An owner's wait is
 what the deadline promises: a hung or refusing model server, or 200 questions queued for two
 cores, delay an answer that long at the most, then the offline answer follows at once (its
-passages were found before the model was asked). The two helper calls, which only help
-retrieval, each get `helper_deadline_s` at the most, and once a call finds the server down
+passages were found before the model was asked). One exception: an answer whose first words came
+before the deadline is being read as a draft, and may finish while its words keep coming (the
+model client gives it up when they stop for the call timeout). The two helper calls, which only
+help retrieval, each get `helper_deadline_s` at the most, and once a call finds the server down
 (refused, unreachable, timed out) no later call of the answer is made: it would only keep the
 owner waiting longer for the same offline answer.
 """

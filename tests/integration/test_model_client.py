@@ -109,14 +109,23 @@ async def test_a_stream_that_breaks_off_fails_with_its_cause(make_client: MakeCl
     assert len(fake_openai.answer_requests) == 1  # a stream that began is not asked again
 
 
-async def test_a_stream_still_being_written_at_the_deadline_is_given_up(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+async def test_a_stream_that_began_before_the_deadline_may_finish_while_it_keeps_coming(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+    """The deadline bounds the wait for the first words; a reply the owner is already reading is let finish."""
     fake_openai.tokens_per_s = 10
-    fake_openai.enqueue(" ".join(["Switch off the lights [1]."] * 20))  # 10 s of words
+    fake_openai.enqueue(" ".join(["Switch off the lights [1]."] * 4))  # 2 s of words
+    pieces = [c async for c in make_client(stream_every_s=0, timeout_s=1.0).stream(MESSAGES, deadline=time.monotonic() + 0.5)]
+    assert pieces[-1].text.count("[1]") == 4 and pieces[-1].completion_tokens > 0  # the whole reply, past the deadline
+
+
+async def test_a_stream_that_stops_coming_is_given_up_after_the_call_timeout(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue(Reply(text="LED lamps use up to 90% less energy [1].", stall_after=3))
     pieces = []
-    with pytest.raises(LLMTimeout, match="the answer's deadline"):
-        async for completion in make_client(stream_every_s=0).stream(MESSAGES, deadline=time.monotonic() + 1.0):
+    started = time.monotonic()
+    with pytest.raises(LLMTimeout, match=r"the stream stopped for 0\.5 s"):
+        async for completion in make_client(stream_every_s=0, timeout_s=0.5).stream(MESSAGES, deadline=time.monotonic() + 30):
             pieces.append(completion)
     assert pieces and pieces[-1].completion_tokens == 0  # some of it was shown, never the end
+    assert time.monotonic() - started < 10  # given up at the stall, long before the deadline
 
 
 async def test_opening_a_stream_is_tried_again(make_client: MakeClient, fake_openai: FakeOpenAI) -> None:

@@ -107,10 +107,10 @@ async def test_a_citation_the_draft_showed_is_gone_from_the_answer_if_it_fails_t
     assert reply["text"].startswith("Bulbs burning longest go first, then the rest [1].") and "[7]" not in reply["text"]
 
 
-async def test_a_draft_cut_off_by_the_deadline_is_replaced_by_the_offline_answer(start_model_bot: StartModelBot, fake_openai: FakeOpenAI) -> None:
-    bot = await start_model_bot(deadline_s=1.5, stream_every_s=0.1)
+async def test_a_draft_the_server_stops_writing_is_replaced_by_the_offline_answer(start_model_bot: StartModelBot, fake_openai: FakeOpenAI) -> None:
+    bot = await start_model_bot(deadline_s=20, timeout_s=1.0, stream_every_s=0.1)
     fake_openai.tokens_per_s = 8
-    fake_openai.enqueue(" ".join([WORDS] * 3))  # over 7 s of words
+    fake_openai.enqueue(Reply(text=" ".join([WORDS] * 3), stall_after=12))  # 1.5 s of words, then nothing
     bot.api.push_text("Which bulbs should I change first?")
     [reply] = await bot.api.wait_for(1)
     assert bot.api.sent("sendMessageDraft")  # the owner saw it being written ...

@@ -11,7 +11,8 @@ Embeddings are deterministic vectors, or an error while `embedding_status` is no
 
 A request with `"stream": true` gets its reply as server-sent events, one word a chunk, at
 `tokens_per_s` (0: at once), with the token counts in a last chunk when the request asks for
-them (`stream_options.include_usage`); a reply can be cut off after some words (a broken stream).
+them (`stream_options.include_usage`); a reply can be cut off after some words (a broken stream),
+or stall after some words (a server that stops writing).
 Transcriptions return `transcript`. Every request body is recorded.
 """
 
@@ -50,6 +51,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     raw: str | None = None
     cut_after: int | None = None  # streamed: the connection drops after this many words
+    stall_after: int | None = None  # streamed: nothing more comes after this many words (the connection stays open)
 
 
 class FakeOpenAI:
@@ -128,6 +130,8 @@ class FakeOpenAI:
         words = _WORD.findall(reply.text)
         yield _event(body, {"role": "assistant", "content": ""})
         for index, word in enumerate(words):
+            if reply.stall_after is not None and index == reply.stall_after:
+                await asyncio.Event().wait()  # until the client gives up and the server cancels this
             if reply.cut_after is not None and index == reply.cut_after:
                 raise ConnectionAbortedError("scripted: the stream breaks off")  # uvicorn drops the connection
             if self.tokens_per_s:
