@@ -75,7 +75,7 @@ class AlertStore:
         False when another run holds one of them already: then nothing stays claimed by this call.
         One statement, so that no other writer on this connection can split it."""
         rows = [value for key, kind in alerts for value in (user_id, key, kind.value, Delivery.SENDING.value)]
-        cursor = await self._db.execute(
+        returned = await self._db.execute_fetchall(  # stepped to the end at once: a commit meanwhile would find it in progress
             f"""
             INSERT INTO alert_deliveries (user_id, alert, kind, outcome) VALUES {", ".join(["(?, ?, ?, ?)"] * len(alerts))}
             ON CONFLICT (user_id, alert) DO UPDATE SET outcome = excluded.outcome, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -84,8 +84,7 @@ class AlertStore:
             """,
             rows,
         )
-        claimed = [row[0] for row in await cursor.fetchall()]
-        await cursor.close()
+        claimed = [row[0] for row in returned]
         await self._db.commit()
         if len(claimed) < len(alerts):
             await self.record(user_id, claimed, Delivery.REFUSED)  # let go of ours: a later run plans it again
