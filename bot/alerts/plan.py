@@ -117,7 +117,7 @@ class AlertPlanner:
         self._items = sorted(items, key=lambda item: (item.day or today, item.alert.key))
         self._tip_key = f"tip:{today:%Y-%m}"
         self._tips = [g for g in guides if "en" in g.openings]
-        self._texts: dict[tuple[str, tuple[str, ...]], tuple[Section, ...]] = {}
+        self._texts: dict[tuple[object, ...], tuple[Section, ...]] = {}
 
     @property
     def keys(self) -> set[str]:
@@ -127,17 +127,25 @@ class AlertPlanner:
     def plan(self, subscribers: Iterable[Subscriber], held: set[tuple[str, str]]) -> Plan:
         """One message for each owner with something due that the ledger does not hold for them."""
         plan = Plan()
+        alike: dict[tuple[object, ...], list[_Item]] = {}  # owners of one country, business and choices share what is due
+        holders = {user_id for user_id, _ in held}
         for subscriber in subscribers:
             plan.owners += 1
-            due = [item for item in self._items if self._due(item.alert, subscriber, item.day) and item.concerns(subscriber)]
-            tip = self._tip(subscriber) if AlertKind.TIP in subscriber.kinds else None
-            if tip is not None:
-                due.append(tip)
-            fresh = [item for item in due if (subscriber.user_id, item.alert.key) not in held]
+            group = (subscriber.country, subscriber.sector, tuple(sorted(subscriber.kinds.items())))
+            if group not in alike:
+                alike[group] = self._due_for(subscriber)
+            due = alike[group]
+            fresh = [item for item in due if (subscriber.user_id, item.alert.key) not in held] if subscriber.user_id in holders else due
             plan.held += len(due) - len(fresh)
             if fresh:
-                plan.add(Outgoing(subscriber.user_id, subscriber.lang, tuple(item.alert for item in fresh), self._sections(subscriber.lang, fresh)))
+                plan.add(Outgoing(subscriber.user_id, subscriber.lang, tuple(item.alert for item in fresh), self._sections(subscriber.lang, group, fresh)))
         return plan
+
+    def _due_for(self, subscriber: Subscriber) -> list[_Item]:
+        """Everything due for the owner today, the ledger aside."""
+        due = [item for item in self._items if self._due(item.alert, subscriber, item.day) and item.concerns(subscriber)]
+        tip = self._tip(subscriber) if AlertKind.TIP in subscriber.kinds else None
+        return [*due, tip] if tip is not None else due
 
     def _due(self, alert: Alert, subscriber: Subscriber, day: dt.date | None) -> bool:
         """Opted into its kind; a guide only when it changed since the owner opted in."""
@@ -152,9 +160,9 @@ class AlertPlanner:
         guide = fitting[(self._today.year * 12 + self._today.month) % len(fitting)]
         return _Item(Alert(self._tip_key, AlertKind.TIP), guide=guide)
 
-    def _sections(self, lang: str, items: list[_Item]) -> tuple[Section, ...]:
-        """The message's text; owners of one language with the same alerts share one."""
-        cache_key = (lang, tuple(f"{item.alert.key}@{item.guide.id if item.guide else ''}" for item in items))
+    def _sections(self, lang: str, group: tuple[object, ...], items: list[_Item]) -> tuple[Section, ...]:
+        """The message's text; owners of one language and group with the same alerts share one."""
+        cache_key = (lang, group, tuple(item.alert.key for item in items))
         if cache_key not in self._texts:
             self._texts[cache_key] = self._compose(lang, items)
         return self._texts[cache_key]
