@@ -15,11 +15,12 @@ A text missing for a language it would be sent in is an error naming the languag
 
 from __future__ import annotations
 
+import html
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.alerts.plan import MAX_TEXT_CHARS, Alert, Outgoing, Plan, news_sections
 from bot.domain import LANGUAGES, AlertKind, Subscriber
@@ -29,13 +30,20 @@ from bot.knowledge.schema import SLUG, Language
 from bot.prompts import Prompts
 
 
+def _fits(text: str) -> str:
+    """One Telegram message, as sent (HTML-escaped, "&" takes five characters)."""
+    if len(html.escape(text)) > MAX_TEXT_CHARS:
+        raise ValueError(f"is {len(html.escape(text))} characters as sent; keep it under {MAX_TEXT_CHARS} (one Telegram message)")
+    return text.strip()
+
+
 class Broadcast(BaseModel):
     """One announcement file; unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=SLUG, max_length=64)
-    text: dict[Language, Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]]
+    text: dict[Language, Annotated[str, Field(min_length=1), AfterValidator(_fits)]]
 
     @property
     def key(self) -> str:

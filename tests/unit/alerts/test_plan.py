@@ -125,3 +125,8 @@ def test_a_broadcast_file_missing_a_language_says_which_and_where(tmp_path: Path
         (2, "subject is not a field broadcasts may have (check the spelling)"),
     ]
     assert load_broadcast(tmp_path / "none.yaml") == [Problem(tmp_path / "none.yaml", 1, "no such file")]
+
+
+def test_a_broadcast_text_must_fit_one_message_as_sent(tmp_path: Path) -> None:
+    [problem] = load_broadcast(_broadcast(tmp_path, f"id: long\ntext:\n  en: '{'R&D ' * 700}'\n"), ["en"])  # type: ignore[misc]
+    assert (problem.line, problem.message) == (3, "text.en: is 5600 characters as sent; keep it under 3000 (one Telegram message)")
