@@ -20,10 +20,11 @@ from bot.alerts.content import Guide
 from bot.config import AlertSettings
 from bot.domain import AlertKind, Subscriber
 from bot.knowledge import Directory, Programme, ProgrammeStatus
+from bot.knowledge.schema import ENGLISH
 from bot.prompts import Prompts
 
 Section = tuple[str, str]  # a heading (may be empty) and its text
-MAX_TEXT_CHARS = 3000  # of one alert's own words: with headings and escaping, a message stays under Telegram's 4096
+MAX_TEXT_CHARS = 3000  # of a broadcast's words as sent: with the footer, a message stays under Telegram's 4096
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class _Item:
         if self.programme is not None:
             return self.programme.applies_to(country) and self.programme.serves(sector)
         assert self.guide is not None
-        sectors = self.guide.deadlines[self.rule_index].sectors if self.alert.key.startswith("rule:") else ()
+        sectors = self.guide.deadlines[self.rule_index].sectors if self.alert.kind is AlertKind.DEADLINES else ()
         return self.guide.concerns(country, sector, sectors)
 
 
@@ -99,7 +100,7 @@ class AlertPlanner:
     """The alerts due on `today` from the guides and the programmes, planned per owner."""
 
     def __init__(self, guides: Sequence[Guide], directory: Directory, prompts: Prompts, settings: AlertSettings, today: dt.date) -> None:
-        self._guides, self._prompts, self._settings, self._today = guides, prompts, settings, today
+        self._prompts, self._settings, self._today = prompts, settings, today
         horizon = today + dt.timedelta(days=settings.deadline_days)
         items = [
             _Item(Alert(f"closes:{p.id}:{p.closes.isoformat()}", AlertKind.DEADLINES), programme=p, day=p.closes)
@@ -116,7 +117,7 @@ class AlertPlanner:
         items += [_Item(Alert(f"guide:{g.id}:{g.updated.isoformat()}", AlertKind.GUIDES), guide=g, day=g.updated) for g in guides if since < g.updated <= today]
         self._items = sorted(items, key=lambda item: (item.day or today, item.alert.key))
         self._tip_key = f"tip:{today:%Y-%m}"
-        self._tips = [g for g in guides if "en" in g.openings]
+        self._tips = [g for g in guides if ENGLISH in g.openings]  # the tip falls back to English
         self._texts: dict[tuple[object, ...], tuple[Section, ...]] = {}
 
     @property
@@ -195,10 +196,10 @@ class AlertPlanner:
 
 def news_sections(prompts: Prompts, lang: str, text: str) -> tuple[Section, ...]:
     """A broadcast's message: the announcement, then why the owner gets it."""
-    return (("", _clip(text)), ("", prompts.message(lang, "alerts_footer")))
+    return (("", text), ("", prompts.message(lang, "alerts_footer")))
 
 
-def _clip(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+def _clip(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word where there is one."""
     if len(text) <= limit:
         return text
