@@ -10,6 +10,7 @@ The command line loads `Settings()` once and passes each component only its own 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -208,6 +209,20 @@ class ProgrammeSettings(BaseModel):
     verify_every_days: int = Field(default=90, ge=1)  # `knowledge check` warns when a programme's last_verified is older
 
 
+class AlertSettings(BaseModel):
+    """What `greenbot alerts send` and `greenbot broadcast` send, and how fast (see README,
+    "Alerts and broadcasts")."""
+
+    messages_per_s: float = Field(
+        default=30, gt=0
+    )  # alerts and broadcasts, evenly paced (Telegram: 30 a second in all; one a second per chat, and a run sends one per chat)
+    concurrency: int = Field(default=32, ge=1)  # sends under way at once (each waits its turn in the pace)
+    deadline_days: int = Field(default=30, ge=1)  # a programme closing, or a rule taking effect, this many days ahead
+    guide_days: int = Field(default=30, ge=1)  # a guide updated this many days back, and since the owner opted in, is news
+    max_items: int = Field(default=5, ge=1)  # per kind in one message; the rest are counted
+    send_daily_at: dt.time | None = None  # `greenbot run` sends the alerts every day at this UTC time; None: use cron
+
+
 class EvaluationSettings(BaseModel):
     """How `greenbot eval` runs suites and judges answers."""
 
@@ -253,6 +268,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     storage: StorageSettings = StorageSettings()
     programmes: ProgrammeSettings = ProgrammeSettings()
+    alerts: AlertSettings = AlertSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
 
     @classmethod

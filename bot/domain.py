@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -175,6 +176,38 @@ class Profile:
     lang: str | None = None
     country: str | None = None
     sector: str | None = None
+
+
+class AlertKind(StrEnum):
+    """What an owner may opt into with /alerts, each on its own; nothing is sent without one."""
+
+    GUIDES = "guides"  # new or changed guides for their country and business
+    DEADLINES = "deadlines"  # a programme closing soon, a rule taking effect
+    TIP = "tip"  # one tip a month
+    NEWS = "news"  # the content team's announcements (`greenbot broadcast`)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """An owner who opted into alerts, as the sender needs them: where to send, in which
+    language, for which country and business, and since when each kind."""
+
+    user_id: str  # also their private chat with the bot
+    lang: str
+    country: str | None
+    sector: str | None
+    kinds: dict[AlertKind, dt.date]  # kind → the day they opted in: older news is not news to them
+
+
+class Delivery(StrEnum):
+    """Where one alert stands for one owner in the delivery ledger. Only REFUSED (Telegram said
+    no, so it did not arrive) may be sent again; every other state is never sent twice."""
+
+    SENDING = "sending"  # recorded before the send: a crash leaves it, and it is not sent again
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the owner blocked the bot, and is unsubscribed
+    REFUSED = "refused"  # Telegram refused it (or could not be reached): a later run tries again
+    UNKNOWN = "unknown"  # timed out or cut off mid-call: it may have arrived, so it is not sent again
 
 
 @dataclass(frozen=True)

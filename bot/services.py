@@ -19,7 +19,7 @@ from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
 from bot.prompts import Prompts
 from bot.retrieval import HybridRetriever, IndexReport, build_index, open_retriever
-from bot.storage import Connection, ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, StatsStore, open_db
+from bot.storage import AlertStore, Connection, ConversationStore, FeedbackStore, HandledUpdates, ProfileStore, StatsStore, open_db
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class Services:
     directory: Directory  # the programmes owners can apply to
     today: Callable[[], dt.date]  # the clock that says which programmes are open; tests fix it
     stats: StatsStore  # usage figures for the admins' /stats
+    alerts: AlertStore  # what owners opted into, and the ledger of what was sent to them
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
     models: tuple[ChatClient, ...] = ()  # the pipeline's model clients, closed with the services
     owns_retriever: bool = False  # opened here (not lent by a test or benchmark): closed with the services, with its pools
@@ -92,6 +93,7 @@ class Services:
             directory=directory,
             today=today,
             stats=StatsStore(db),
+            alerts=AlertStore(db),
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
             models=tuple(client for client in (chat, utility) if client is not None),
             owns_retriever=owns_retriever,

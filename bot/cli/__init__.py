@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.cli import chat, eval, feedback, knowledge, run  # noqa: F401  (register their commands)
+from bot.cli import alerts, chat, eval, feedback, knowledge, run  # noqa: F401  (register their commands)
 from bot.cli.app import app
 
 __all__ = ["app", "main"]

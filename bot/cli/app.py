@@ -66,6 +66,8 @@ feedback_app = _group("Users' 👍/👎 on answers.")
 app.add_typer(feedback_app, name="feedback")
 eval_app = _group("Answer-quality regression suites: run, gate, compare, bless.")
 app.add_typer(eval_app, name="eval")
+alerts_app = _group("Alerts owners opted into: deadlines, new guides, the monthly tip.")
+app.add_typer(alerts_app, name="alerts")
 
 
 _NEEDS_NO_GUIDES = {"feedback"}  # commands that read only the data folder run from anywhere

@@ -18,14 +18,15 @@ from bot.knowledge.loader import (
     load_folder,
     load_topics,
 )
-from bot.knowledge.programmes import MAX_PROGRAMME_ID_CHARS, Programme, ProgrammeKind, ProgrammeStatus, Shown, Wording
-from bot.knowledge.schema import FrontMatter, SourceMeta
+from bot.knowledge.programmes import MAX_PROGRAMME_ID_CHARS, Programme, ProgrammeKind, ProgrammeStatus
+from bot.knowledge.schema import Deadline, FrontMatter, Shown, SourceMeta, Wording
 
 __all__ = [
     "MAX_PROGRAMME_ID_CHARS",
     "PROGRAMMES_FOLDER",
     "TOPICS_FILE",
     "CheckReport",
+    "Deadline",
     "Directory",
     "Document",
     "FrontMatter",

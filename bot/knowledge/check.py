@@ -59,6 +59,7 @@ def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = Fals
         if original is not None:
             problems.extend(terms.misses(doc, original))
         problems.extend(_check_links(doc))
+        problems.extend(_check_deadlines(doc, strict))
         if wrong_language is not None:
             problems.extend(_check_language(doc, wrong_language))
         if doc.meta.review_by < today:
@@ -155,6 +156,22 @@ def _check_translation(doc: Document, by_id: dict[str, Document], strict: bool) 
             )
         ]
     return []
+
+
+def _check_deadlines(doc: Document, strict: bool) -> list[Problem]:
+    """Deadlines live in the English original, whose texts carry every language: a translation's
+    own would be a second, diverging list. A missing language is a warning (that owner reads English)."""
+    if not doc.meta.deadlines:
+        return []
+    line = doc.key_lines.get("deadlines", 1)
+    if doc.meta.translation_of is not None:
+        return [Problem(doc.path, line, f"deadlines belong in the English original ({doc.meta.translation_of}), with a text per language under `what`")]
+    severity: Severity = "error" if strict else "warning"
+    return [
+        Problem(doc.path, line, f"{field_name(('deadlines', index, 'what'))} has no {', '.join(missing)} text: owners who read it see English", severity)
+        for index, deadline in enumerate(doc.meta.deadlines)
+        if (missing := deadline.what.missing())
+    ]
 
 
 class TermCheck:

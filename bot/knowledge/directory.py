@@ -12,12 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from bot.domain import ALL_ASEAN
-from bot.knowledge.loader import TOPICS_FILE, ParsedYaml, Problem, load_topics, parse_mapping, read_utf8
-from bot.knowledge.programmes import ENGLISH, Programme, ProgrammeKind, ProgrammeStatus
-from bot.knowledge.wording import explain
+from bot.knowledge.loader import TOPICS_FILE, ParsedYaml, Problem, load_topics, load_yaml_file
+from bot.knowledge.programmes import Programme, ProgrammeKind, ProgrammeStatus
+from bot.knowledge.schema import ENGLISH
 
 PROGRAMMES_FOLDER = "programmes"
 
@@ -102,16 +100,10 @@ def load_programme(path: Path, topics: dict[str, str]) -> ProgrammeFile | list[P
     """Parse and validate one programme file: the programme, or every reason it cannot be used."""
     if path.suffix != ".yaml":
         return [Problem(path, 1, f"name the file {path.stem}.yaml: only .yaml files are read")]
-    text = read_utf8(path)
-    if isinstance(text, Problem):
-        return [text]
-    parsed = parse_mapping(path, text, what="programme file")
-    if isinstance(parsed, Problem):
-        return [parsed]
-    try:
-        programme = Programme.model_validate(parsed.data)
-    except ValidationError as exc:
-        return [Problem(path, parsed.line_of(tuple(error["loc"])), explain(error, "programmes")) for error in exc.errors()]
+    loaded = load_yaml_file(path, Programme, "programmes")
+    if isinstance(loaded, list):
+        return loaded
+    programme, parsed = loaded
     entry = ProgrammeFile(programme, path, parsed)
     problems = [
         Problem(path, entry.line_of("topics", i), f"unknown topic {topic!r} (add it to {TOPICS_FILE} first)")

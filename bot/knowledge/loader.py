@@ -9,11 +9,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import frontmatter
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.domain import FALLBACK_LANG, LANGUAGES, Source
 from bot.errors import KnowledgeError
@@ -256,6 +256,24 @@ def parse_mapping(path: Path, yaml_text: str, first_line: int = 1, *, what: str)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         return Problem(path, 1, f"{what} must be a set of 'key: value' lines")
     return ParsedYaml({str(k): v for k, v in data.items()}, node, first_line)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def load_yaml_file(path: Path, model: type[Model], what: str) -> tuple[Model, ParsedYaml] | list[Problem]:
+    """A YAML file of `what` (programmes, broadcasts) as `model` and where each part was read, or
+    every reason it cannot be used, each at its line."""
+    text = read_utf8(path)
+    if isinstance(text, Problem):
+        return [text]
+    parsed = parse_mapping(path, text, what=f"{what.removesuffix('s')} file")
+    if isinstance(parsed, Problem):
+        return [parsed]
+    try:
+        return model.model_validate(parsed.data), parsed
+    except ValidationError as exc:
+        return [Problem(path, parsed.line_of(tuple(error["loc"])), explain(error, what)) for error in exc.errors()]
 
 
 def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:

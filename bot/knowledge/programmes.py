@@ -8,15 +8,13 @@ nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, RootModel, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
-from bot.domain import ALL_ASEAN, LANGUAGES
-from bot.knowledge.schema import SLUG, Country, Language, Sector, SourceMeta
+from bot.domain import ALL_ASEAN
+from bot.knowledge.schema import SLUG, Country, Sector, SourceMeta, Wording
 
-ENGLISH = LANGUAGES[0]  # every text has it: the card falls back to it
 MAX_PROGRAMME_ID_CHARS = 48  # an id travels in a button's callback data, which Telegram limits to 64 bytes
 MAX_CONDITIONS = 4  # the first check asks each condition as a question: more is too long on a phone
 
@@ -39,39 +37,6 @@ class ProgrammeStatus(StrEnum):
     UPCOMING = "upcoming"  # `opens` is still ahead
     OPEN = "open"
     CLOSED = "closed"  # `closes` has passed
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A text as shown to an owner, and the language it is really in (English when their
-    language has none)."""
-
-    text: str
-    lang: str
-
-
-class Wording(RootModel[dict[Language, str]]):
-    """One text in several languages, by language code; English is required."""
-
-    model_config = ConfigDict(frozen=True)
-
-    @field_validator("root")
-    @classmethod
-    def _english_and_no_blanks(cls, texts: dict[str, str]) -> dict[str, str]:
-        if ENGLISH not in texts:
-            raise ValueError(f"has no {ENGLISH} text: English is what owners see when their language is missing")
-        blank = [lang for lang, text in texts.items() if not text.strip()]
-        if blank:
-            raise ValueError(f"empty {', '.join(blank)} text")
-        return {lang: text.strip() for lang, text in texts.items()}
-
-    def shown(self, lang: str) -> Shown:
-        """The text in `lang`, else in English."""
-        return Shown(self.root[lang], lang) if lang in self.root else Shown(self.root[ENGLISH], ENGLISH)
-
-    def missing(self) -> list[str]:
-        """The served languages this text has no version in, in their usual order."""
-        return [lang for lang in LANGUAGES if lang not in self.root]
 
 
 class Programme(BaseModel):

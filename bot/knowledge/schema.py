@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -13,6 +14,8 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    RootModel,
+    field_validator,
 )
 
 from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES, SECTORS
@@ -45,6 +48,42 @@ Country = Annotated[str, AfterValidator(_known_country)]
 Sector = Annotated[str, AfterValidator(_known_sector)]
 
 
+ENGLISH = LANGUAGES[0]  # every text has it: owners whose language is missing read it
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as shown to an owner, and the language it is really in (English when their
+    language has none)."""
+
+    text: str
+    lang: str
+
+
+class Wording(RootModel[dict[Language, str]]):
+    """One text in several languages, by language code; English is required."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _english_and_no_blanks(cls, texts: dict[str, str]) -> dict[str, str]:
+        if ENGLISH not in texts:
+            raise ValueError(f"has no {ENGLISH} text: English is what owners see when their language is missing")
+        blank = [lang for lang, text in texts.items() if not text.strip()]
+        if blank:
+            raise ValueError(f"empty {', '.join(blank)} text")
+        return {lang: text.strip() for lang, text in texts.items()}
+
+    def shown(self, lang: str) -> Shown:
+        """The text in `lang`, else in English."""
+        return Shown(self.root[lang], lang) if lang in self.root else Shown(self.root[ENGLISH], ENGLISH)
+
+    def missing(self) -> list[str]:
+        """The served languages this text has no version in, in their usual order."""
+        return [lang for lang in LANGUAGES if lang not in self.root]
+
+
 def _source_date(value: object) -> str:
     """YAML reads 2023-06-26 as a date and 2020 as a number; all are kept as text."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
@@ -74,6 +113,19 @@ class TranslatedFrom(BaseModel):
     sections: list[Annotated[str, Field(pattern=r"^[0-9a-f]{8}$")]] = Field(min_length=1)
 
 
+class Deadline(BaseModel):
+    """A date a guide's rule takes effect (CBAM, EUDR…): `greenbot alerts send` reminds the
+    owners it concerns as it nears. Written in the English original only, with a text per
+    language; `sectors` narrows it to some kinds of business (none: the guide's)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    what: Wording
+    sectors: list[Sector] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)  # English originals only
+
+
 class FrontMatter(BaseModel):
     """The YAML block at the top of a knowledge document; unknown keys are errors."""
 
@@ -93,3 +145,4 @@ class FrontMatter(BaseModel):
     translated_from: TranslatedFrom | None = None
     review: Literal["machine", "native"] | None = None
     sectors: list[Sector] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)  # English originals only

@@ -1,5 +1,6 @@
 """SQLite storage; the only package that contains SQL."""
 
+from bot.storage.alerts import AlertStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import Connection, open_db
 from bot.storage.feedback import REASONS, FeedbackStore, Rating
@@ -11,6 +12,7 @@ from bot.storage.updates import HandledUpdates
 __all__ = [
     "MIGRATIONS",
     "REASONS",
+    "AlertStore",
     "Connection",
     "ConversationStore",
     "FeedbackStore",

@@ -86,12 +86,42 @@ async def m005_answer_messages(db: aiosqlite.Connection) -> None:
     await db.execute("CREATE INDEX turns_by_message ON turns (chat_id, message_id)")
 
 
+async def m006_alerts(db: aiosqlite.Connection) -> None:
+    """The alerts owners opted into, and the delivery ledger: one row per owner and alert,
+    written before the alert is sent, so that no alert reaches an owner twice."""
+    await db.execute(
+        """
+        CREATE TABLE alert_subscriptions (
+            user_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('guides', 'deadlines', 'tip', 'news')),
+            lang TEXT NOT NULL,
+            since TEXT NOT NULL,
+            PRIMARY KEY (user_id, kind)
+        )
+        """
+    )
+    await db.execute(
+        """
+        CREATE TABLE alert_deliveries (
+            user_id TEXT NOT NULL,
+            alert TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('sending', 'sent', 'blocked', 'refused', 'unknown')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (user_id, alert)
+        )
+        """
+    )
+    await db.execute("CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert)")
+
+
 MIGRATIONS: list[Migration] = [
     m001_conversation_turns,
     m002_profiles_and_feedback,
     m003_turn_sources_and_feedback_link,
     m004_handled_updates,
     m005_answer_messages,
+    m006_alerts,
 ]
 
 

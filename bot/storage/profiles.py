@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.domain import Profile
 
-_USER_TABLES = ("profiles", "turns", "feedback")
+_USER_TABLES = ("profiles", "turns", "feedback", "alert_subscriptions", "alert_deliveries")
 
 
 class ProfileStore:
@@ -48,7 +48,8 @@ class ProfileStore:
         return data
 
     async def forget(self, user_id: str) -> int:
-        """Delete every row about the user (profile, conversation, feedback); return how many.
+        """Delete every row about the user (profile, conversation, feedback, alerts and what was
+        sent to them); return how many.
 
         The write-ahead log still holds the deleted text until a checkpoint copies it over the
         (zeroed, with secure_delete) pages of the main file, so one is run at once and the log

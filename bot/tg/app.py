@@ -1,7 +1,8 @@
 """build_application(): the python-telegram-bot Application with every handler registered.
 
 The routing table reads top to bottom here; the handlers live in the modules named after what
-they do (onboarding, questions, programmes, feedback, account, admin, errors).
+they do (onboarding, questions, programmes, alerts, feedback, account, admin, errors), and the
+daily alerts, when settings schedule them, in outbox.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, screens
+from bot.tg import account, admin, alerts, feedback, keyboards, onboarding, outbox, programmes, questions, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
 from bot.tg.flood import FloodLimiter
@@ -49,7 +50,9 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         .request(AiohttpRequest(timeout_s=telegram.request_timeout_s, retry_budget_s=telegram.retry_budget_s, backoff_s=telegram.retry_backoff_s))
         .get_updates_request(PollingRequest(telegram.request_timeout_s, UpdateReader()))
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(FloodLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3))  # flood control; retries after RetryAfter
+        .rate_limiter(
+            FloodLimiter(overall_max_rate=telegram.flood_limit_per_s, max_retries=3, outreach_per_s=settings.alerts.messages_per_s)
+        )  # retries after RetryAfter
         .concurrent_updates(LoggedUpdateProcessor(telegram.concurrent_updates, user_key=token.encode(), handled=services.handled))
     )
     if telegram.base_url:
@@ -72,6 +75,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CommandHandler("topics", questions.topics_command),
             CommandHandler("sources", questions.sources_command),
             CommandHandler("programmes", programmes.programmes_command),
+            CommandHandler("alerts", alerts.alerts_command),
             CommandHandler("help", account.help_command),
             CommandHandler("privacy", account.privacy_command),
             CommandHandler("mydata", account.mydata_command),
@@ -89,6 +93,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CallbackQueryHandler(programmes.programme_chosen, pattern=f"^{keyboards.PROGRAMME}:"),
             CallbackQueryHandler(programmes.check_started, pattern=f"^{keyboards.CHECK}:"),
             CallbackQueryHandler(programmes.check_answered, pattern=f"^{keyboards.ANSWER}:"),
+            CallbackQueryHandler(alerts.alert_chosen, pattern=f"^{keyboards.ALERT}:"),
             CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
             CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
             CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),
@@ -99,4 +104,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         ]
     )
     application.add_error_handler(error_handler)
+    if settings.alerts.send_daily_at is not None:  # otherwise cron runs `greenbot alerts send`
+        assert application.job_queue is not None  # the job-queue extra is a dependency
+        application.job_queue.run_daily(outbox.scheduled_alerts, time=settings.alerts.send_daily_at, name="alerts")
     return application

@@ -11,13 +11,14 @@ from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS
+from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS, AlertKind
 from bot.knowledge import MAX_PROGRAMME_ID_CHARS, Programme
 from bot.prompts import Prompts
 
 LANG, COUNTRY, SECTOR, PROFILE = "lang", "country", "sector", "profile"
 TOPIC, ASK, SECTOR_ASK, RATE, WHY, FORGET = "topic", "ask", "sask", "fb", "why", "forget"
 PROGRAMME, CHECK, ANSWER = "prog", "check", "elig"  # a programme's card; its first check; one answer in it
+ALERT = "alert"  # switch one kind of alert on or off
 SKIP, NEXT = "skip", "next"
 YES, NO = "yes", "no"
 MAX_CALLBACK_BYTES = 64
@@ -55,6 +56,7 @@ _VALUES = {
     PROGRAMME: _PROGRAMME_ID,
     CHECK: _PROGRAMME_ID,
     ANSWER: rf"{_PROGRAMME_ID}:\d:(?:yes|no)",  # the condition's index and the answer
+    ALERT: "|".join(AlertKind),
 }
 _VALID = re.compile("|".join(f"{kind}:(?:{values})(?::{NEXT})?" for kind, values in _VALUES.items()))
 
@@ -138,6 +140,19 @@ def forget(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
             InlineKeyboardButton(prompts.message(lang, "forget_no"), callback_data=data(FORGET, "no")),
         ],
         2,
+    )
+
+
+def alerts(prompts: Prompts, lang: str, chosen: set[AlertKind]) -> InlineKeyboardMarkup:
+    """One button per kind of alert, ✅ when the owner has it on; a tap switches it."""
+    return _rows(
+        [
+            InlineKeyboardButton(
+                f"{'✅' if kind in chosen else '◻️'} {prompts.message(lang, f'alerts_kind_{kind.value}')}", callback_data=data(ALERT, kind.value)
+            )
+            for kind in AlertKind
+        ],
+        1,
     )
 
 

@@ -13,7 +13,9 @@ counts the calls refused with RetryAfter.
 sendMessageDraft is served and recorded like every call, so tests can check the drafts' order
 and pace. Like Telegram, the server refuses with 429 and `retry_after` a draft that comes less
 than `min_interval_s["sendMessageDraft"]` (1 s) after the chat's last one; other methods can be
-paced the same way.
+paced the same way. With `messages_per_s` set it also refuses, as Telegram does bulk sending, a
+message beyond that many in any second across all chats (allowing `jitter_s` for the time the
+calls take to arrive). Chats in `blocked` get 403, as from an owner who blocked the bot.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import itertools
 import json
 import math
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +64,10 @@ class FakeBotAPI:
         self.min_interval_s: dict[str, float] = {"sendMessageDraft": 1.0}  # per chat, as Telegram's flood control
         self._last_at: dict[tuple[str, int], float] = {}
         self.floods: list[Call] = []  # calls refused with RetryAfter for coming too soon
+        self.messages_per_s: float | None = None  # across chats (Telegram: 30); None: no such limit
+        self.jitter_s = 0.05  # of the second, allowed for calls paced evenly but arriving unevenly
+        self._messages_at: deque[float] = deque()
+        self.blocked: set[int] = set()  # chats whose owner blocked the bot: 403
         self.allowed_updates: list[str] | None = None  # as the bot last asked for them in getUpdates
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -173,7 +180,9 @@ class FakeBotAPI:
         call = Call(method, params)
         if method != "getUpdates":  # polls are noise
             self.calls.append(call)
-        too_soon = self._too_soon(method, params)
+        if method in _MESSAGES and int(params.get("chat_id") or 0) in self.blocked:
+            return JSONResponse({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status_code=403)
+        too_soon = self._too_soon(method, params) or self._too_many(method)
         if too_soon:
             self.floods.append(call)
             body = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {too_soon}", "parameters": {"retry_after": too_soon}}
@@ -201,6 +210,18 @@ class FakeBotAPI:
         if last is not None and now - last < interval:
             return math.ceil(interval - (now - last))
         self._last_at[key] = now
+        return 0
+
+    def _too_many(self, method: str) -> int:
+        """1 (second to wait) when this message would be one more than `messages_per_s` within a second."""
+        if self.messages_per_s is None or method not in _MESSAGES:
+            return 0
+        now = time.monotonic()
+        while self._messages_at and self._messages_at[0] <= now - (1.0 - self.jitter_s):
+            self._messages_at.popleft()
+        if len(self._messages_at) >= self.messages_per_s:
+            return 1
+        self._messages_at.append(now)
         return 0
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -246,6 +267,9 @@ class FakeBotAPI:
     async def _file(self, request: Request) -> Response:
         self.calls.append(Call("download", {"path": request.path_params["path"]}))
         return Response(self.voice_bytes, media_type="audio/ogg")
+
+
+_MESSAGES = ("sendMessage", "sendDocument")  # what Telegram counts against its limits on sending
 
 
 def _user(user_id: int, language_code: str | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from bot.knowledge.check import check_paths
 from bot.knowledge.status import Cell, translation_status
 from bot.knowledge.translations import fingerprint, stamp
 from bot.language import other_language
+from tests.support import add_deadline
 
 TODAY = dt.date(2026, 11, 23)
 LED = "en/led-lighting.md"
@@ -258,3 +259,29 @@ def test_a_translation_section_without_the_glossary_term_is_a_warning_even_when_
     glossary = [p for p in problems if "glossary:" in p.message]
     assert glossary and all(p.severity == "warning" and p.path.name == "led-lighting.md" for p in glossary)
     assert "'LED lamp' in the English of this section, but none of the glossary's vi forms" in glossary[0].message
+
+
+def test_deadlines_are_checked_with_their_lines(tiny_knowledge: Path) -> None:
+    add_deadline(tiny_knowledge, "led-lighting", "2027-01-15", langs=("en", "vi", "th"))
+    assert _check(tiny_knowledge) == [f"{LED}:12: warning: deadlines item 1 (what) has no id, ms, tl, km, lo, my text: owners who read it see English"]
+    assert [d.meta.deadlines[0].date for d in load_folder(tiny_knowledge).documents if d.meta.deadlines] == [dt.date(2027, 1, 15)]
+    _edit(tiny_knowledge, LED, "  - date: 2027-01-15", "  - date: 2027-02-30")
+    orphan = "vi/led-lighting.md:7: translation_of names 'led-lighting', but no document has that id"  # a bad file is left out whole
+    assert _check(tiny_knowledge) == [f"{LED}:13: 2027-02-30 is not a real date: write it as YYYY-MM-DD, e.g. 2026-02-28", orphan]
+    _edit(tiny_knowledge, LED, "  - date: 2027-02-30", "  - date: soon")
+    _edit(tiny_knowledge, LED, "      vi:", "      xx:")
+    assert _check(tiny_knowledge) == [
+        f"{LED}:13: deadlines item 1 (date) must be a date like 2026-12-05",
+        f"{LED}:17: deadlines item 1 (what): unknown language 'xx' (expected one of en, vi, th, id, ms, tl, km, lo, my)",
+        orphan,
+    ]
+
+
+def test_deadlines_belong_in_the_english_original(tiny_knowledge: Path) -> None:
+    add_deadline(tiny_knowledge, "led-lighting", "2027-01-15")
+    translation = tiny_knowledge / "vi" / "led-lighting.md"
+    translation.write_text(
+        translation.read_text(encoding="utf-8").replace("\nupdated: ", "\ndeadlines:\n  - date: 2027-01-15\n    what: {en: Rule}\nupdated: ", 1),
+        encoding="utf-8",
+    )
+    assert _check(tiny_knowledge) == ["vi/led-lighting.md:13: deadlines belong in the English original (led-lighting), with a text per language under `what`"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import Directory, ProgrammeKind, ProgrammeStatus, check_programmes, load_directory
-from bot.knowledge.programmes import ENGLISH
+from bot.knowledge.schema import ENGLISH
 from tests.support import DATA, REPO
 
 TODAY = dt.date(2026, 12, 10)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.domain import CitedSource, Turn
-from bot.storage import MIGRATIONS, ConversationStore, FeedbackStore, ProfileStore, StatsStore, open_db
+from bot.domain import AlertKind, CitedSource, Delivery, Turn
+from bot.storage import MIGRATIONS, AlertStore, ConversationStore, FeedbackStore, ProfileStore, StatsStore, open_db
 
 SOURCE = CitedSource(number=1, id="led-vi", original_id="led", title="Đèn LED", url="https://e.org", snippet="LED dùng ít điện hơn", countries=("VN",))
 
@@ -69,10 +70,16 @@ async def test_profiles_update_export_and_forget(db: aiosqlite.Connection) -> No
     turn = await turns.save_turn("u1", _turn("q", "th"), "offline", [])
     await turns.save_turn("u2", _turn("q"), "offline", [])
     await feedback.rate("u1", turn, "down")
+    alerts = AlertStore(db)
+    await alerts.subscribe("u1", AlertKind.TIP, "th", dt.date(2026, 12, 1))
+    assert await alerts.claim("u1", [("tip:2026-12", AlertKind.TIP)])
     exported = await profiles.export("u1")
-    assert [len(exported[t]) for t in ("profiles", "turns", "feedback")] == [1, 1, 1] and exported["profiles"][0]["country"] == "TH"
-    assert await profiles.forget("u1") == 3
-    assert await profiles.export("u1") == {"profiles": [], "turns": [], "feedback": []}
+    tables = ("profiles", "turns", "feedback", "alert_subscriptions", "alert_deliveries")
+    assert [len(exported[t]) for t in tables] == [1, 1, 1, 1, 1] and exported["profiles"][0]["country"] == "TH"
+    assert exported["alert_subscriptions"][0]["kind"] == "tip" and exported["alert_deliveries"][0]["alert"] == "tip:2026-12"
+    assert await profiles.forget("u1") == 5
+    assert await profiles.export("u1") == {table: [] for table in tables}
+    assert await alerts.kinds("u1") == set()
     assert len(await turns.recent_turns("u2", 5)) == 1
 
 
@@ -118,3 +125,40 @@ async def test_the_message_that_carries_an_answer_leads_back_to_its_turn(db: aio
     assert await feedback.rating("u1", turn) is None
     await feedback.rate("u1", turn, "down")
     assert await feedback.rating("u1", turn) == "down"
+
+
+async def test_the_ledger_holds_an_alert_once_and_lets_go_only_of_refused_ones(db: aiosqlite.Connection) -> None:
+    alerts, guide, tip = AlertStore(db), ("guide:led:2026-11-23", AlertKind.GUIDES), ("tip:2026-12", AlertKind.TIP)
+    assert await alerts.claim("u1", [guide, tip])
+    assert await alerts.held([guide[0], tip[0]]) == {("u1", guide[0]), ("u1", tip[0])}  # SENDING: a crash now sends neither again
+    assert not await alerts.claim("u1", [tip])  # another run
+    await alerts.record("u1", [guide[0], tip[0]], Delivery.REFUSED)  # Telegram said no: it did not arrive
+    assert await alerts.held([guide[0]]) == set()
+    assert await alerts.claim("u1", [guide, tip])  # so a later run may send them
+    await alerts.record("u1", [guide[0]], Delivery.SENT)
+    assert not await alerts.claim("u1", [guide])
+    assert await alerts.held([guide[0]]) == {("u1", guide[0])} and await alerts.held([]) == set()
+
+
+async def test_a_claim_that_meets_one_held_alert_keeps_none_of_its_own(db: aiosqlite.Connection) -> None:
+    alerts = AlertStore(db)
+    assert await alerts.claim("u1", [("tip:2026-12", AlertKind.TIP)])
+    assert not await alerts.claim("u1", [("rule:eudr:2026-12-30", AlertKind.DEADLINES), ("tip:2026-12", AlertKind.TIP)])
+    assert await alerts.held(["rule:eudr:2026-12-30"]) == set()  # let go, for a later run to plan again
+    assert await alerts.claim("u1", [("rule:eudr:2026-12-30", AlertKind.DEADLINES)])
+
+
+async def test_subscribers_carry_their_profile_and_the_day_each_kind_was_chosen(db: aiosqlite.Connection) -> None:
+    alerts, profiles = AlertStore(db), ProfileStore(db)
+    await profiles.update("u1", lang="vi", country="VN", sector="food")
+    await alerts.subscribe("u1", AlertKind.DEADLINES, "en", dt.date(2026, 11, 1))
+    await alerts.subscribe("u1", AlertKind.TIP, "en", dt.date(2026, 12, 1))
+    await alerts.subscribe("u2", AlertKind.NEWS, "th", dt.date(2026, 12, 2))  # no profile: the language used when opting in
+    found = [s async for s in alerts.subscribers(list(AlertKind))]
+    assert [(s.user_id, s.lang, s.country, s.sector) for s in found] == [("u1", "vi", "VN", "food"), ("u2", "th", None, None)]
+    assert found[0].kinds == {AlertKind.DEADLINES: dt.date(2026, 11, 1), AlertKind.TIP: dt.date(2026, 12, 1)}
+    assert [s.user_id async for s in alerts.subscribers([AlertKind.NEWS])] == ["u2"]
+    await alerts.unsubscribe("u1", [AlertKind.TIP])
+    assert await alerts.kinds("u1") == {AlertKind.DEADLINES}
+    await alerts.unsubscribe("u1")
+    assert await alerts.kinds("u1") == set()
