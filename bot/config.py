@@ -201,6 +201,7 @@ class PipelineSettings(BaseModel):
     max_question_chars: int = Field(default=1500, ge=10)
     min_dense_score: float = Field(default=1.20, ge=0)  # below: retrieval found nothing relevant (passage, best sentence and title, weighted)
     composer: ComposerSettings = ComposerSettings()
+    programmes: int = Field(default=3, ge=0)  # open programmes an answer about money or labels names at most
 
 
 class ProgrammeSettings(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -190,6 +191,7 @@ class Question:
     country: str | None = None  # ISO code from the user's profile: a preference, never a filter
     sector: str | None = None  # the kind of business (SECTORS): guides for it are preferred
     history: tuple[Turn, ...] | None = None  # None: load from the conversation store
+    today: dt.date | None = None  # answer as on this day (an evaluation case, a preview); None: the pipeline's clock
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ class Trace:
     completion_tokens: int = 0
     prompt_budget: int | None = None  # tokens the answer prompt could use, when a model was asked
     dropped_sources: int = 0  # sources that did not fit that budget
+    cards: tuple[str, ...] = ()  # the text of each programme card given as a source (figures are checked against it too)
 
     @property
     def tokens(self) -> dict[str, int]:

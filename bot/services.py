@@ -37,7 +37,6 @@ class Services:
     profiles: ProfileStore
     feedback: FeedbackStore
     handled: HandledUpdates  # Telegram update ids already answered
-    directory: Directory  # the programmes owners can apply to
     today: Callable[[], dt.date]  # the clock that says which programmes are open; tests fix it
     stats: StatsStore  # usage figures for the admins' /stats
     transcriber: Transcriber | None = None  # voice notes, when an audio model is configured
@@ -78,6 +77,8 @@ class Services:
             llm_settings=llm,
             chat=chat,
             utility=utility,
+            directory=directory,
+            today=today,
         )
         services = cls(
             settings=settings,
@@ -89,7 +90,6 @@ class Services:
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
             handled=handled,
-            directory=directory,
             today=today,
             stats=StatsStore(db),
             transcriber=Transcriber(llm) if llm.configured and llm.transcription_model else None,
@@ -97,6 +97,15 @@ class Services:
             owns_retriever=owns_retriever,
         )
         return services
+
+    @property
+    def directory(self) -> Directory:
+        """The programmes owners can apply to: the ones the pipeline names in answers."""
+        return self.pipeline.directory
+
+    @directory.setter
+    def directory(self, directory: Directory) -> None:
+        self.pipeline.directory = directory
 
     @property
     def reindexing(self) -> bool:
