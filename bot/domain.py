@@ -216,6 +216,7 @@ class AnswerMode(StrEnum):
     OFFLINE = "offline"  # quoted from the guides (no model, or the model failed or was rejected)
     REFUSAL = "refusal"  # not answered; `Answer.refusal_reason` says why
     GREETING = "greeting"  # a greeting or thank-you answered in kind
+    REFERRAL = "referral"  # the owner asked for a person: the places that take such requests
 
 
 class RefusalReason(StrEnum):

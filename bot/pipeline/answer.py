@@ -44,7 +44,7 @@ from bot.domain import (
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
-from bot.knowledge import Directory
+from bot.knowledge import Directory, Referrals
 from bot.language import Detection, Priors, detect
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
@@ -54,6 +54,7 @@ from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.programmes import Offer, not_open_lines, offer, offered_lines
+from bot.pipeline.referral import referral_text
 from bot.pipeline.scope import mentioned_country, mentions_topic
 from bot.pipeline.tally import Tally
 from bot.prompts import Prompts
@@ -114,6 +115,7 @@ class Pipeline:
         utility: ChatModel | None = None,
         clock: Callable[[], float] = time.monotonic,
         directory: Directory = Directory(files=()),
+        referrals: Referrals = Referrals(),
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self._retriever = retriever
@@ -126,6 +128,7 @@ class Pipeline:
         self._budget = TokenBudget()
         self._clock = clock  # the model calls' deadlines are read on it
         self.directory = directory  # the programmes answers name; swapped on reload (Services.reindex)
+        self.referrals = referrals  # the places an owner who asks for a person is shown; likewise
         self._today = today  # which programmes are open: the day of the answer, unless the question names one
 
     async def answer(self, question: Question) -> Answer:
@@ -161,6 +164,10 @@ class Pipeline:
             if kind in (MessageKind.GREETING, MessageKind.THANKS):  # not saved: a "hi" must not become the topic a follow-up is read against
                 greeting = Answer(text=self._greeting(lang, kind), language=lang, mode=AnswerMode.GREETING, notices=tuple(notices))
                 yield Answered(tally.finish(greeting, trace))
+                return
+            if kind is MessageKind.ADVISOR:  # not saved either: a case summary quotes the question before it
+                referral = replace(self.referral(lang, mentioned_country(text) or question.country), notices=tuple(notices))
+                yield Answered(tally.finish(referral, trace))
                 return
             if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
                 notices.append(Notice(kind.value))
@@ -402,6 +409,11 @@ class Pipeline:
             sources=(*(s for s in sources if s.number in cited), *offered.sources),
             notices=(*notices, *added),
         )
+
+    def referral(self, lang: str, country: str | None) -> Answer:
+        """The places where a person can help an owner in `country`, for a message asking for one
+        or a tap on the button under an answer."""
+        return Answer(text=referral_text(self.referrals, self._prompts, lang, country), language=lang, mode=AnswerMode.REFERRAL)
 
     def _greeting(self, lang: str, kind: MessageKind) -> str:
         """A greeting in kind, or "you're welcome", then what the bot can do."""

@@ -1,7 +1,7 @@
 """build_application(): the python-telegram-bot Application with every handler registered.
 
 The routing table reads top to bottom here; the handlers live in the modules named after what
-they do (onboarding, questions, programmes, feedback, account, admin, errors).
+they do (onboarding, questions, programmes, referrals, feedback, account, admin, errors).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, screens
+from bot.tg import account, admin, feedback, keyboards, onboarding, programmes, questions, referrals, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
 from bot.tg.flood import FloodLimiter
@@ -89,6 +89,8 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CallbackQueryHandler(programmes.programme_chosen, pattern=f"^{keyboards.PROGRAMME}:"),
             CallbackQueryHandler(programmes.check_started, pattern=f"^{keyboards.CHECK}:"),
             CallbackQueryHandler(programmes.check_answered, pattern=f"^{keyboards.ANSWER}:"),
+            CallbackQueryHandler(referrals.referral_requested, pattern=f"^{keyboards.ADVISOR}:{keyboards.ASK_ADVISOR}$"),
+            CallbackQueryHandler(referrals.consent_given, pattern=f"^{keyboards.ADVISOR}:"),
             CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
             CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
             CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),
