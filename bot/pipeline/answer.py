@@ -308,7 +308,7 @@ class Pipeline:
         """
         sources = (*found, *offered.sources)
         texts = _source_texts(found, hits) + list(offered.cards)
-        cards = ", ".join(f"[{s.number}]" for s in offered.sources)
+        cards = frozenset(s.number for s in offered.sources)
         prompt = await asyncio.to_thread(self._prompt, sources, texts, cards, lang, text, history, country, question.sector)
         completion: Completion | None = None
         with model_time.running() as deadline:
@@ -348,7 +348,7 @@ class Pipeline:
         self,
         sources: tuple[CitedSource, ...],
         texts: list[str],
-        programmes: str,
+        cards: frozenset[int],
         lang: str,
         text: str,
         history: tuple[Turn, ...],
@@ -356,17 +356,18 @@ class Pipeline:
         sector: str | None,
     ) -> _Prompt:
         """The messages for the model: system prompt, the history and the sources (`texts`, in
-        their order) that fit the budget; `programmes` names those that are programme cards."""
+        their order) that fit the budget; the model is told which of those sent are programme `cards`."""
         business = self._prompts.message(FALLBACK_LANG, f"sector_{sector}").lower() if sector else ""  # the prompt is in English
         system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""), business=business)
         budget = self._llm.token_budget(lang)
         frame = self._prompts.render(
-            "answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=programmes
+            "answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=_numbers(cards)
         )  # the question and the template's words
         fitted = self._budget.fit(budget, [system, frame], history, texts)
         sent = list(zip(sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
         kept = [{"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body} for s, body in sent]
-        user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=programmes)
+        sent_cards = _numbers(cards & {s.number for s, _ in sent})  # a card that did not fit is not named
+        user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=sent_cards)
         messages: list[tuple[Role, str]] = [("system", system)]
         for turn in fitted.history:
             messages += [("user", _as_data(turn.question)), ("assistant", turn.answer)]
@@ -522,6 +523,11 @@ def _number_sources(hits: list[ScoredChunk]) -> tuple[CitedSource, ...]:
             publisher=first.publisher if first else "",
         )
     return tuple(sources.values())
+
+
+def _numbers(numbers: frozenset[int]) -> str:
+    """Source numbers as the model is asked to cite them: "[4], [5]"."""
+    return ", ".join(f"[{n}]" for n in sorted(numbers))
 
 
 def _source_texts(sources: tuple[CitedSource, ...], hits: list[ScoredChunk]) -> list[str]:

@@ -124,3 +124,15 @@ async def test_a_model_that_names_a_closed_programme_is_corrected() -> None:
 async def test_without_programme_files_answers_are_as_before() -> None:
     answer = await pipeline(directory=Directory(files=())).answer(Question(text="Is there a green loan for my shop?", history=(), country="VN"))
     assert "Programmes open now" not in answer.text and answer.trace.cards == ()
+
+
+async def test_a_card_that_does_not_fit_the_budget_is_not_named_to_the_model() -> None:
+    chat = FakeChat(replies=["Banks offer green loans [1]."])
+    p = Pipeline(
+        retriever=FakeRetriever([FINANCE]), prompts=PROMPTS, store=FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(prompt_token_budget=700),
+        chat=chat, clock=chat.clock, directory=DIRECTORY, today=lambda: TODAY,
+    )  # fmt: skip
+    await p.answer(Question(text="Is there a green loan for solar?", history=(), country="VN"))
+    prompt = chat.prompts[0][-1][1]
+    assert "[2] Test Green Loan" in prompt and "[3] Test Solar Loan" not in prompt  # the budget held one card
+    assert "Sources [2] are programme cards" in prompt
