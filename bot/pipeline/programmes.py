@@ -127,8 +127,9 @@ def offered_lines(offered: Offer, prompts: Prompts, lang: str) -> list[str]:
 
 
 def not_open_lines(directory: Directory, texts: Iterable[str], prompts: Prompts, lang: str, today: dt.date) -> list[str]:
-    """For each programme of the directory that `texts` (the question, the answer) name but that
-    is not open on `today`: its name and since when it is closed, or when it opens."""
+    """For each programme of the directory that `texts` (the question, the answer, the sections
+    it cites) name but that is not open on `today`: its name and since when it is closed, or
+    when it opens."""
     said = fold(" ".join(texts))
     lines = []
     for programme in directory.programmes:

@@ -5,11 +5,12 @@ The made-up programmes of tests/data/knowledge; the day is always given, never t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from bot.config import LLMSettings, PipelineSettings
-from bot.domain import AnswerMode, Question
+from bot.domain import AnswerMode, Question, ScoredChunk
 from bot.knowledge import Directory, ProgrammeKind, load_directory
 from bot.pipeline import Pipeline, Retrieved
 from bot.pipeline.programmes import kinds_asked, offer
@@ -68,9 +69,9 @@ def test_an_offer_is_the_open_programmes_of_the_kind_asked_numbered_after_the_gu
     assert len(offer(DIRECTORY, "a loan?", PROMPTS, lang="en", country="VN", sector="food", today=TODAY, first_number=1, limit=1).programmes) == 1
 
 
-def pipeline(chat: FakeChat | None = None, directory: Directory = DIRECTORY) -> Pipeline:
+def pipeline(chat: FakeChat | None = None, directory: Directory = DIRECTORY, hit: ScoredChunk = FINANCE, llm: LLMSettings = LLMSettings()) -> Pipeline:
     return Pipeline(
-        retriever=FakeRetriever([FINANCE]), prompts=PROMPTS, store=FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(),
+        retriever=FakeRetriever([hit]), prompts=PROMPTS, store=FakeStore(), settings=PipelineSettings(), llm_settings=llm,
         chat=chat, clock=chat.clock if chat else FakeClock(), directory=directory, today=lambda: TODAY,
     )  # fmt: skip
 
@@ -104,6 +105,16 @@ async def test_a_closed_programme_the_question_names_is_said_to_be_closed() -> N
     assert "vn-test-closed-grant" not in [s.id for s in answer.sources]
 
 
+async def test_a_closed_programme_the_quoted_section_is_about_is_said_to_be_closed() -> None:
+    quoted = passage("grants-vietnam", ["The grant pays half the price of a new efficient fridge."])
+    about = replace(
+        quoted, chunk=replace(quoted.chunk, section_text="The Test Closed Grant opened in 2026. The grant pays half the price of a new efficient fridge.")
+    )
+    answer = await pipeline(hit=about).answer(Question(text="how much does the grant pay for a fridge?", history=(), country="VN"))
+    assert answer.text.startswith("The grant pays half the price of a new efficient fridge. [1]")
+    assert answer.text.endswith("Test Closed Grant: Closed since 2026-06-30: it takes no applications now.")
+
+
 async def test_the_model_reads_the_cards_as_sources_and_may_cite_their_figures() -> None:
     chat = FakeChat(replies=["Banks offer green loans [1]. The Test Solar Loan lends up to 500 million dong over 7 years [3]."])
     answer = await pipeline(chat).answer(Question(text="Is there a green loan for solar?", history=(), country="VN"))
@@ -128,11 +139,7 @@ async def test_without_programme_files_answers_are_as_before() -> None:
 
 async def test_a_card_that_does_not_fit_the_budget_is_not_named_to_the_model() -> None:
     chat = FakeChat(replies=["Banks offer green loans [1]."])
-    p = Pipeline(
-        retriever=FakeRetriever([FINANCE]), prompts=PROMPTS, store=FakeStore(), settings=PipelineSettings(), llm_settings=LLMSettings(prompt_token_budget=700),
-        chat=chat, clock=chat.clock, directory=DIRECTORY, today=lambda: TODAY,
-    )  # fmt: skip
-    await p.answer(Question(text="Is there a green loan for solar?", history=(), country="VN"))
+    await pipeline(chat, llm=LLMSettings(prompt_token_budget=700)).answer(Question(text="Is there a green loan for solar?", history=(), country="VN"))
     prompt = chat.prompts[0][-1][1]
     assert "[2] Test Green Loan" in prompt and "[3] Test Solar Loan" not in prompt  # the budget held one card
     assert "Sources [2] are programme cards" in prompt
