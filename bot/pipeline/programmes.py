@@ -192,8 +192,9 @@ def _source(programme: Programme, lang: str, number: int) -> CitedSource:
 
 
 def _named(programme: Programme, said: str) -> bool:
-    """Whether folded text names the programme: its English name without the bracket, or the
-    acronym in the bracket ("EEG", "GTFS 5.0") as a word of its own."""
+    """Whether folded text names the programme: its English name up to the bracket with its
+    short name ("Green Investment Tax Allowance", of "… (GITA) Asset for own consumption"), or
+    that short name ("EEG", "GTFS 5.0") as a word of its own."""
     english = programme.name.shown(ENGLISH).text
-    names = [_ACRONYM.sub("", english).strip(), *_ACRONYM.findall(english)]
+    names = [_ACRONYM.split(english, maxsplit=1)[0].strip(), *_ACRONYM.findall(english)]
     return any(re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", said) for name in names if len(name) >= 3)
