@@ -286,7 +286,9 @@ class Trace:
     completion_tokens: int = 0
     prompt_budget: int | None = None  # tokens the answer prompt could use, when a model was asked
     dropped_sources: int = 0  # sources that did not fit that budget
-    cards: tuple[str, ...] = ()  # the text of each programme card given as a source (figures are checked against it too)
+    cards: tuple[
+        str, ...
+    ] = ()  # the directory's texts an answer carries: the cards of the programmes it names, the closed notes (figures are checked against them too)
 
     @property
     def tokens(self) -> dict[str, int]:

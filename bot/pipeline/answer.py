@@ -227,6 +227,7 @@ class Pipeline:
         read = [h.chunk.section_text or h.chunk.text for h in hits if h.chunk.group_id in {s.original_id for s in answer.sources}]
         if closed := not_open_lines(self.directory, (text, answer.text, *read), self._prompts, lang, today):  # also a grant a quote calls "the grant"
             answer = replace(answer, text="\n\n".join([answer.text, *closed]))
+            trace = replace(trace, cards=(*trace.cards, *closed))
         turn_id = await self._save(question, answer, standalone)
         yield Answered(tally.finish(replace(answer, turn_id=turn_id), trace))
 
