@@ -6,7 +6,8 @@ answer names but that is not open on that day is said to be closed (or not open 
 So an answer never offers a closed programme as open, even when a guide written before it
 closed still speaks of it. What a question asks for is read by rules over accent-free,
 case-folded text in the nine languages, like intent.py: clear words only ("loan", "vay vốn",
-"สินเชื่อ"), never "money" alone ("tiền điện" is a power bill).
+"สินเชื่อ"), never "money" alone ("tiền điện" is a power bill), and certification rather than
+a certificate (CBAM certificates are bought, not applied for).
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ _ASKS: tuple[tuple[tuple[ProgrammeKind, ...], re.Pattern[str]], ...] = (
     (
         (ProgrammeKind.LABEL,),
         re.compile(
-            r"\b(labels?|labell?ing|eco-?labels?|certif\w*|nhan sinh thai|nhan xanh|chung nhan|ekolabel|sertifika\w*|"
-            r"sijil|pensijilan|tatak|sertipik\w*)\b"
-            r"|ฉลาก|ใบรับรอง|การรับรอง|ស្លាក|វិញ្ញាបនបត្រ|ສະຫຼາກ|ໃບຢັ້ງຢືນ|ການຢັ້ງຢືນ|တံဆိပ်|အသိအမှတ်ပြုလက်မှတ်"
+            r"\b(labels?|labell?ing|eco-?labels?|certif(y|ied|ications?)|nhan sinh thai|nhan xanh|chung nhan|ekolabel|sertifikasi|"
+            r"pensijilan|label eko|tatak|sertipikasyon)\b"
+            r"|ฉลาก|การรับรอง|ស្លាក|ສະຫຼາກ|ການຢັ້ງຢືນ|တံဆိပ်"
         ),
     ),
 )

@@ -44,6 +44,10 @@ LOAN, GRANT, GUARANTEE, TAX, LABEL = (ProgrammeKind.LOAN, ProgrammeKind.GRANT, P
         ("how can I cut my electricity bill?", set()),
         ("tiền điện của quán tôi quá cao", set()),  # "tiền" is money, but a bill is no project to fund
         ("what does carbon credit mean?", set()),
+        ("kailan na talaga kailangan bumili ng CBAM certificates?", set()),
+        ("CBAM mulai wajib beli sertifikat kapan?", set()),
+        ("bila CBAM mula kena beli sijil?", set()),
+        ("CBAM เริ่มต้องซื้อใบรับรองจริงเมื่อไหร่", set()),
     ],
 )
 def test_money_and_label_questions_in_every_language(text: str, kinds: set[ProgrammeKind]) -> None:
