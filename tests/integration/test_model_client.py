@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from bot.config import LLMSettings
+from bot.domain import Role
 from bot.errors import LLMError, LLMRateLimited, LLMServerError, LLMTimeout, LLMUnreachable
-from bot.llm import ChatClient, Role
+from bot.llm import ChatClient
 from tests.servers.openai_compatible import FakeOpenAI, Reply
 from tests.servers.uvicorn_thread import free_port
 
