@@ -123,12 +123,13 @@ def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMa
 
 def rating(turn_id: int, prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
     """👍 and 👎 under an answer, and a way to a person."""
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))],
-            [InlineKeyboardButton(prompts.message(lang, "talk_to_person"), callback_data=data(ADVISOR, ASK_ADVISOR))],
-        ]
-    )
+    thumbs = [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))]
+    return InlineKeyboardMarkup([thumbs, *to_person(prompts, lang).inline_keyboard])
+
+
+def to_person(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    """The button that shows whom to ask: under an answer, and still there once it is rated."""
+    return _rows([InlineKeyboardButton(prompts.message(lang, "talk_to_person"), callback_data=data(ADVISOR, ASK_ADVISOR))], 1)
 
 
 def consent(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:

@@ -63,6 +63,15 @@ async def test_the_button_under_an_answer_shows_whom_to_ask_and_yes_writes_a_sum
     assert {int(call["chat_id"]) for call in api.sent()} == {OWNER}  # nothing went anywhere but the owner's chat
 
 
+async def test_a_rated_answer_keeps_the_way_to_a_person(bot: RunningBot) -> None:
+    api = bot.api
+    api.push_text(QUESTION, user_id=OWNER)
+    [answer] = await api.wait_for(1)
+    api.push_callback(_data(bot, answer)[1] or "", user_id=OWNER)  # 👎
+    [edited] = await api.wait_for(1, "editMessageReplyMarkup")
+    assert _data(bot, edited) == ["advisor:ask"]
+
+
 async def test_asking_in_words_in_vietnamese_and_saying_no_writes_nothing(bot: RunningBot) -> None:
     api = bot.api
     await _profile(bot, "lang:vi", "country:VN", language_code="vi")
