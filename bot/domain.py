@@ -223,6 +223,7 @@ class Question:
     country: str | None = None  # ISO code from the user's profile: a preference, never a filter
     sector: str | None = None  # the kind of business (SECTORS): guides for it are preferred
     history: tuple[Turn, ...] | None = None  # None: load from the conversation store
+    today: dt.date | None = None  # answer as on this day (an evaluation case, a preview); None: the pipeline's clock
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ class AnswerMode(StrEnum):
     OFFLINE = "offline"  # quoted from the guides (no model, or the model failed or was rejected)
     REFUSAL = "refusal"  # not answered; `Answer.refusal_reason` says why
     GREETING = "greeting"  # a greeting or thank-you answered in kind
+    REFERRAL = "referral"  # the owner asked for a person: the places that take such requests
 
 
 class RefusalReason(StrEnum):
@@ -316,6 +318,9 @@ class Trace:
     completion_tokens: int = 0
     prompt_budget: int | None = None  # tokens the answer prompt could use, when a model was asked
     dropped_sources: int = 0  # sources that did not fit that budget
+    cards: tuple[
+        str, ...
+    ] = ()  # the directory's texts an answer carries: the cards of the programmes it names, the closed notes (figures are checked against them too)
 
     @property
     def tokens(self) -> dict[str, int]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.config import Settings
-from bot.knowledge import Directory, load_directory
+from bot.knowledge import Directory, Referrals, load_directory, load_referrals
 from bot.language import detect
 from bot.llm import ChatClient, Transcriber
 from bot.pipeline import Pipeline
@@ -37,7 +37,6 @@ class Services:
     profiles: ProfileStore
     feedback: FeedbackStore
     handled: HandledUpdates  # Telegram update ids already answered
-    directory: Directory  # the programmes owners can apply to
     today: Callable[[], dt.date]  # the clock that says which programmes are open; tests fix it
     stats: StatsStore  # usage figures for the admins' /stats
     alerts: AlertStore  # what owners opted into, and the ledger of what was sent to them
@@ -59,7 +58,7 @@ class Services:
         work) and open the database."""
         prompts = Prompts(settings.paths.prompts_dir)
         owns_retriever = retriever is None if owns_retriever is None else owns_retriever
-        directory = await asyncio.to_thread(_load_directory, settings)
+        directory, referrals = await asyncio.to_thread(_load_directories, settings)
         if retriever is None:
             retriever = await asyncio.to_thread(open_retriever, settings)
         await asyncio.to_thread(_warm_up, retriever)
@@ -79,6 +78,9 @@ class Services:
             llm_settings=llm,
             chat=chat,
             utility=utility,
+            directory=directory,
+            referrals=referrals,
+            today=today,
         )
         services = cls(
             settings=settings,
@@ -90,7 +92,6 @@ class Services:
             profiles=ProfileStore(db),
             feedback=FeedbackStore(db),
             handled=handled,
-            directory=directory,
             today=today,
             stats=StatsStore(db),
             alerts=AlertStore(db),
@@ -101,20 +102,29 @@ class Services:
         return services
 
     @property
+    def directory(self) -> Directory:
+        """The programmes owners can apply to: the ones the pipeline names in answers."""
+        return self.pipeline.directory
+
+    @directory.setter
+    def directory(self, directory: Directory) -> None:
+        self.pipeline.directory = directory
+
+    @property
     def reindexing(self) -> bool:
         """True while `reindex` runs."""
         return self._reindexing.locked()
 
     async def reindex(self) -> IndexReport:
         """Re-index the knowledge folder off the event loop, then swap in the new snapshot (and
-        the programme files as they are now).
+        the programme and referral files as they are now).
 
         Questions keep being answered from the old snapshot until the swap; one re-index at a time.
         """
         async with self._reindexing:
             report = await asyncio.to_thread(build_index, self.settings, self.retriever.embeddings, self.retriever.model_name)
             await asyncio.to_thread(self.retriever.reload)
-            self.directory = await asyncio.to_thread(_load_directory, self.settings)
+            self.directory, self.pipeline.referrals = await asyncio.to_thread(_load_directories, self.settings)
         return report
 
     async def close(self) -> None:
@@ -128,12 +138,13 @@ class Services:
         await self.db.close()
 
 
-def _load_directory(settings: Settings) -> Directory:
-    """The programme files; a bad one is logged and left out (`greenbot knowledge check` says why)."""
-    directory = load_directory(settings.paths.knowledge_dir)
-    for problem in directory.problems:
-        logger.warning("programme left out: %s", problem)
-    return directory
+def _load_directories(settings: Settings) -> tuple[Directory, Referrals]:
+    """The programme and referral files; a bad one is logged and left out (`greenbot knowledge
+    check` says why)."""
+    directory, referrals = load_directory(settings.paths.knowledge_dir), load_referrals(settings.paths.knowledge_dir)
+    for problem in (*directory.problems, *referrals.problems):
+        logger.warning("left out: %s", problem)
+    return directory, referrals
 
 
 def _warm_up(retriever: HybridRetriever) -> None:

@@ -25,7 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from bot.alerts.plan import MAX_TEXT_CHARS, Alert, Outgoing, Plan, news_sections
 from bot.domain import LANGUAGES, AlertKind, Subscriber
 from bot.knowledge import Problem
-from bot.knowledge.loader import load_yaml_file
+from bot.knowledge.loader import read_model
 from bot.knowledge.schema import SLUG, Language
 from bot.prompts import Prompts
 
@@ -54,10 +54,10 @@ def load_broadcast(path: Path, langs: Collection[str] = LANGUAGES) -> Broadcast 
     """The announcement, or every reason it cannot be sent in `langs` (file:line each)."""
     if not path.is_file():
         return [Problem(path, 1, "no such file")]
-    loaded = load_yaml_file(path, Broadcast, "broadcasts")
-    if isinstance(loaded, list):
-        return loaded
-    broadcast, parsed = loaded
+    read = read_model(path, Broadcast, what="broadcast file", fields_of="broadcasts")
+    if isinstance(read, list):
+        return read
+    broadcast, parsed = read
     missing = [lang for lang in LANGUAGES if lang in langs and lang not in broadcast.text]
     if missing:
         return [Problem(path, parsed.line_of(("text",)), f"text has no {', '.join(missing)} version: add it, or send only to the others with --lang")]

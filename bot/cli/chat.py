@@ -4,6 +4,7 @@ Pipeline.events: a model's answer is printed as it is written)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,9 @@ def ask(
     lang: str | None = typer.Option(None, "--lang", help=f"Answer in this language: {', '.join(LANGUAGES)}."),
     country: str | None = typer.Option(None, "--country", help="The business's country, e.g. VN."),
     sector: str | None = typer.Option(None, "--sector", help=f"The kind of business: {', '.join(SECTORS)}."),
+    on: dt.datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], help="Answer as on this day (YYYY-MM-DD): the programmes open then.", show_default="today"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
 ) -> None:
     """Answer one question (no conversation history) and print the answer with its sources."""
@@ -34,7 +38,14 @@ def ask(
         services = await open_services(settings_of(ctx))
         try:
             asked = Question(
-                text=question, user_id="cli-ask", chosen_lang=lang, reply_lang=lang, country=country and country.upper(), sector=sector, history=()
+                text=question,
+                user_id="cli-ask",
+                chosen_lang=lang,
+                reply_lang=lang,
+                country=country and country.upper(),
+                sector=sector,
+                history=(),
+                today=on.date() if on is not None else None,
             )
             return await services.pipeline.answer(asked)
         finally:

@@ -23,8 +23,8 @@ def check(
         None, "--today", formats=["%Y-%m-%d"], help="Check as on this day (YYYY-MM-DD): what will be due or closed by then.", show_default="today"
     ),
 ) -> None:
-    """Report every problem in the guides and the programmes as file:line: message; exit 1 if there is any error."""
-    from bot.knowledge import check_folder, check_paths, check_programmes, load_directory, load_folder
+    """Report every problem in the guides, the programmes and the referral places as file:line: message; exit 1 if there is any error."""
+    from bot.knowledge import check_folder, check_paths, check_programmes, check_referrals, load_directory, load_folder, load_referrals
     from bot.knowledge.check import documents_under, files_under
     from bot.language import other_language
 
@@ -33,8 +33,11 @@ def check(
     root = _knowledge_root(paths[0]) if paths else settings.paths.knowledge_dir
     folder = load_folder(root)
     directory = load_directory(root)
+    referrals = load_referrals(root)
+    every = settings.programmes.verify_every_days
     report = check_folder(folder, today=today, strict=strict, wrong_language=other_language).including(
-        check_programmes(directory, today=today, verify_every_days=settings.programmes.verify_every_days, strict=strict)
+        check_programmes(directory, today=today, verify_every_days=every, strict=strict)
+        + check_referrals(referrals, today=today, verify_every_days=every, strict=strict)
     )
     if paths:
         report = check_paths(report, paths, root)
@@ -44,7 +47,10 @@ def check(
         typer.echo(f"translations missing for core guide {doc_id}: {', '.join(langs)}")
     guides = len(documents_under(folder.documents, paths)) if paths else len(folder.documents)
     programmes = len(files_under(directory.paths, paths)) if paths else len(directory.paths)
-    typer.echo(f"{guides} guides and {programmes} programmes checked: {len(report.errors)} errors, {len(report.warnings)} warnings", err=True)
+    places = len(files_under(referrals.paths, paths)) if paths else len(referrals.paths)
+    typer.echo(
+        f"{guides} guides, {programmes} programmes and {places} referral files checked: {len(report.errors)} errors, {len(report.warnings)} warnings", err=True
+    )
     if report.errors:
         raise typer.Exit(1)
 

@@ -74,7 +74,10 @@ async def evaluate(
         scratch_settings = settings.model_copy(update={"paths": settings.paths.model_copy(update={"data_dir": Path(scratch)})})
         services = await Services.open(scratch_settings, retriever)
         try:
-            runs = await run_cases(services.pipeline, cases, repeat=repeat, concurrency=settings.evaluation.concurrency, model_expected=settings.llm.configured)
+            evaluation = settings.evaluation
+            runs = await run_cases(
+                services.pipeline, cases, today=evaluation.today, repeat=repeat, concurrency=evaluation.concurrency, model_expected=settings.llm.configured
+            )
         finally:
             await services.close()
     context = ScoringContext(today=dt.date.today(), topics=topics, llm=settings.llm)

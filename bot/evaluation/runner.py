@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
@@ -28,17 +29,28 @@ class CaseRun:
     seconds: float
 
 
-def question_of(case: Case, repeat: int) -> Question:
+def question_of(case: Case, repeat: int, today: dt.date) -> Question:
     """The question as the Telegram layer would build it: the case's history and profile, the
     phone set to the case's language (a prior only where the message itself says nothing, such
-    as emoji), and no language chosen with /lang."""
+    as emoji), and no language chosen with /lang; asked on the case's day, else on `today`."""
     history = tuple(Turn(question=t.question, answer=t.answer, lang=case.lang) for t in case.history)
     country, sector = (case.profile.country, case.profile.sector) if case.profile else (None, None)
-    return Question(text=case.question, user_id=f"eval:{case.id}:{repeat}", client_lang=case.lang, country=country, sector=sector, history=history)
+    return Question(
+        text=case.question,
+        user_id=f"eval:{case.id}:{repeat}",
+        client_lang=case.lang,
+        country=country,
+        sector=sector,
+        history=history,
+        today=case.today or today,
+    )
 
 
-async def run_cases(pipeline: Pipeline, cases: Sequence[Case], *, repeat: int = 1, concurrency: int = 4, model_expected: bool = False) -> list[CaseRun]:
-    """Every case `repeat` times, `concurrency` at once, in a stable order, with a progress bar.
+async def run_cases(
+    pipeline: Pipeline, cases: Sequence[Case], *, today: dt.date, repeat: int = 1, concurrency: int = 4, model_expected: bool = False
+) -> list[CaseRun]:
+    """Every case `repeat` times, `concurrency` at once, in a stable order, with a progress bar;
+    each on its own day, else on `today` (never the calendar's).
 
     With `model_expected`, an answer that fell back to offline because the model server failed
     is an infrastructure error, not a quality result.
@@ -53,7 +65,7 @@ async def run_cases(pipeline: Pipeline, cases: Sequence[Case], *, repeat: int = 
             answer: Answer | None = None
             error: str | None = None
             try:
-                answer = await pipeline.answer(question_of(case, r))
+                answer = await pipeline.answer(question_of(case, r, today))
             except Exception as exc:  # one broken case must not stop the run; it is reported
                 logger.exception("case %s crashed", case.id)
                 error = f"crashed: {type(exc).__name__}: {exc}"

@@ -25,7 +25,7 @@ from bot.evaluation.suite import Case, Expect
 # names (hit@5) stay the same in every baseline, gate and report.
 K = 5
 # The metrics a case must meet to pass; the others are aggregated and gated, not per case.
-PASS_METRICS = (f"hit@{K}", "refusal_accuracy", "citation_validity", "must_include", "must_not_include", "language_match")
+PASS_METRICS = (f"hit@{K}", "refusal_accuracy", "citation_validity", "must_include", "must_not_include", "must_not_cite", "language_match")
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,14 @@ def _citations(case: Case, answer: Answer) -> _Family:
 
 def _content(case: Case, answer: Answer) -> _Family:
     included = metrics.includes(answer.text, case.must_include, case.must_not_include)
+    cited = sorted({s.original_id for s in answer.sources} & set(case.must_not_cite))
     values = {
         "must_include": float(included.include_ok) if case.must_include else None,
         "must_not_include": float(included.exclude_ok) if case.must_not_include else None,
+        "must_not_cite": float(not cited) if case.must_not_cite else None,
     }
-    return _Family(values, f"text: {included.reason}" if included.reason else "")
+    reasons = [f"text: {included.reason}" if included.reason else "", f"sources: {cited} must not be cited" if cited else ""]
+    return _Family(values, "; ".join(r for r in reasons if r))
 
 
 def _language(case: Case, answer: Answer) -> _Family:
@@ -144,7 +147,8 @@ def _language(case: Case, answer: Answer) -> _Family:
 
 
 def _figures(case: Case, answer: Answer) -> _Family:
-    contexts = [hit.chunk.section_text or hit.chunk.text for hit in answer.trace.contexts]  # offline answers quote whole sections
+    # offline answers quote whole sections; programme cards are sources too
+    contexts = [hit.chunk.section_text or hit.chunk.text for hit in answer.trace.contexts] + list(answer.trace.cards)
     grounding = metrics.numeric_grounding(answer.text, contexts)
     return _Family({"numeric_grounding": grounding.score}, f"figures: {grounding.reason}" if grounding.reason else "")
 

@@ -90,6 +90,8 @@ class Case(_Strict):
     expected_sources: tuple[str, ...] = ()  # English original document ids
     must_include: tuple[tuple[str, ...], ...] = ()  # every group matched by one of its alternatives
     must_not_include: tuple[str, ...] = ()
+    must_not_cite: tuple[str, ...] = ()  # guides or programmes that must not be among the sources (a closed programme)
+    today: dt.date | None = None  # the day the case is answered on (which programmes are open); default: the suite's day
     expect: Expect = Expect.ANSWER
     severity: Severity = Severity.NORMAL
     tags: tuple[str, ...] = ()
@@ -124,9 +126,15 @@ class Case(_Strict):
 
     @property
     def content_hash(self) -> str:
-        """Changes when anything that defines the case changes (not where it sits in its file)."""
-        data = self.model_dump(mode="json", exclude={"line", "quarantine"})
+        """Changes when anything that defines the case changes (not where it sits in its file).
+        Fields added since the first baseline count only when set, so that adding them changed
+        no existing case's hash."""
+        unset = {name for name in _LATER_FIELDS if getattr(self, name) == Case.model_fields[name].default}
+        data = self.model_dump(mode="json", exclude={"line", "quarantine", *unset})
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+_LATER_FIELDS = ("must_not_cite", "today")
 
 
 def suite_files(eval_dir: Path) -> list[Path]:

@@ -13,6 +13,8 @@ from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.directory import Directory
 from bot.knowledge.glossary import Glossary, load_glossary
 from bot.knowledge.loader import CORE_FILE, Document, KnowledgeFolder, Problem, Severity
+from bot.knowledge.referrals import Referrals
+from bot.knowledge.schema import Wording
 from bot.knowledge.translations import Freshness, sections, staleness
 from bot.knowledge.wording import field_name
 
@@ -86,17 +88,9 @@ def check_programmes(directory: Directory, *, today: dt.date, verify_every_days:
     problems = list(directory.problems)
     for entry in directory.files:
         programme = entry.programme
-        age = (today - programme.last_verified).days
-        if age > verify_every_days:
-            problems.append(
-                Problem(
-                    entry.path,
-                    entry.line_of("last_verified"),
-                    f"last_verified {programme.last_verified.isoformat()} is {age} days ago (more than {verify_every_days}): "
-                    "check the programme's sources, then set it to the day you checked",
-                    severity,
-                )
-            )
+        problems += _unverified(
+            entry.path, entry.line_of("last_verified"), programme.last_verified, today, verify_every_days, severity, "the programme's sources"
+        )
         if programme.closes is not None and programme.closes < today:
             problems.append(
                 Problem(
@@ -108,11 +102,37 @@ def check_programmes(directory: Directory, *, today: dt.date, verify_every_days:
                 )
             )
         for loc, wording in programme.wordings().items():
-            if missing := wording.missing():
-                problems.append(
-                    Problem(entry.path, entry.line_of(*loc), f"{field_name(loc)} has no {', '.join(missing)} text: owners who read it see English", severity)
-                )
+            problems += _untranslated(entry.path, entry.line_of(*loc), field_name(loc), wording, severity)
     return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
+def check_referrals(referrals: Referrals, *, today: dt.date, verify_every_days: int, strict: bool = False) -> list[Problem]:
+    """What loading the referral files found, and for each good place: a `last_verified` more than
+    `verify_every_days` old (contacts move) and a `helps_with` missing in a language. These are
+    warnings, errors with `strict`."""
+    severity: Severity = "error" if strict else "warning"
+    problems = list(referrals.problems)
+    for entry in referrals.files:
+        for i, place in enumerate(entry.referrals.places):
+            line = entry.line_of("places", i, "last_verified")
+            problems += _unverified(entry.path, line, place.last_verified, today, verify_every_days, severity, f"{place.id}'s contacts and sources")
+            problems += _untranslated(entry.path, entry.line_of("places", i, "helps_with"), f"{place.id}'s helps_with", place.helps_with, severity)
+    return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
+def _unverified(path: Path, line: int, last_verified: dt.date, today: dt.date, every_days: int, severity: Severity, what: str) -> list[Problem]:
+    """A `last_verified` more than `every_days` before `today`: check `what` again."""
+    age = (today - last_verified).days
+    if age <= every_days:
+        return []
+    message = f"last_verified {last_verified.isoformat()} is {age} days ago (more than {every_days}): check {what}, then set it to the day you checked"
+    return [Problem(path, line, message, severity)]
+
+
+def _untranslated(path: Path, line: int, field: str, wording: Wording, severity: Severity) -> list[Problem]:
+    """A text that owners reading some languages see in English."""
+    missing = wording.missing()
+    return [Problem(path, line, f"{field} has no {', '.join(missing)} text: owners who read it see English", severity)] if missing else []
 
 
 def missing_translations(documents: list[Document], core: list[str]) -> dict[str, list[str]]:

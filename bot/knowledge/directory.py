@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain import ALL_ASEAN
-from bot.knowledge.loader import TOPICS_FILE, ParsedYaml, Problem, load_topics, load_yaml_file
+from bot.knowledge.loader import Problem, YamlFile, load_topics, read_model, yaml_files
 from bot.knowledge.programmes import Programme, ProgrammeKind, ProgrammeStatus
 from bot.knowledge.schema import ENGLISH
 
@@ -21,15 +21,10 @@ PROGRAMMES_FOLDER = "programmes"
 
 
 @dataclass(frozen=True)
-class ProgrammeFile:
+class ProgrammeFile(YamlFile):
     """A programme that passed every per-file check, and where each of its parts was read."""
 
     programme: Programme
-    path: Path
-    parsed: ParsedYaml
-
-    def line_of(self, *loc: str | int) -> int:
-        return self.parsed.line_of(loc)
 
 
 @dataclass(frozen=True)
@@ -83,8 +78,7 @@ def load_directory(root: Path) -> Directory:
     """Load `root/programmes/*.yaml` (an empty directory when the folder is absent); bad files
     become problems, never exceptions."""
     topics = load_topics(root)
-    folder = root / PROGRAMMES_FOLDER
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    paths = yaml_files(root / PROGRAMMES_FOLDER)
     files: list[ProgrammeFile] = []
     problems: list[Problem] = []
     for path in paths:
@@ -98,18 +92,12 @@ def load_directory(root: Path) -> Directory:
 
 def load_programme(path: Path, topics: dict[str, str]) -> ProgrammeFile | list[Problem]:
     """Parse and validate one programme file: the programme, or every reason it cannot be used."""
-    if path.suffix != ".yaml":
-        return [Problem(path, 1, f"name the file {path.stem}.yaml: only .yaml files are read")]
-    loaded = load_yaml_file(path, Programme, "programmes")
-    if isinstance(loaded, list):
-        return loaded
-    programme, parsed = loaded
-    entry = ProgrammeFile(programme, path, parsed)
-    problems = [
-        Problem(path, entry.line_of("topics", i), f"unknown topic {topic!r} (add it to {TOPICS_FILE} first)")
-        for i, topic in enumerate(programme.topics)
-        if topic not in topics
-    ]
+    read = read_model(path, Programme, what="programme file", fields_of="programmes")
+    if isinstance(read, list):
+        return read
+    programme, parsed = read
+    entry = ProgrammeFile(path, parsed, programme)
+    problems = [problem for i, topic in enumerate(programme.topics) for problem in entry.unknown_topics(("topics", i), [topic], topics)]
     if programme.id != path.stem:
         problems.append(Problem(path, entry.line_of("id"), f"id is {programme.id!r} but the file name says {path.stem!r}: make them match"))
     return problems or entry

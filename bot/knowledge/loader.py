@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -29,6 +30,7 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: 441 guides' 
 
 
 Severity = Literal["error", "warning"]
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,22 @@ class ParsedYaml:
         return line_of(self.node, loc, self.first_line)
 
 
+@dataclass(frozen=True)
+class YamlFile:
+    """A YAML file of the knowledge folder that passed every per-file check, and where each of
+    its parts was read (for the line of a later warning)."""
+
+    path: Path
+    parsed: ParsedYaml
+
+    def line_of(self, *loc: str | int) -> int:
+        return self.parsed.line_of(loc)
+
+    def unknown_topics(self, where: tuple[str | int, ...], used: Iterable[str], known: Mapping[str, str]) -> list[Problem]:
+        """A problem, on the line of `where`, for each topic of `used` that topics.yaml lacks."""
+        return [Problem(self.path, self.line_of(*where), f"unknown topic {topic!r} (add it to {TOPICS_FILE} first)") for topic in used if topic not in known]
+
+
 def read_utf8(path: Path) -> str | Problem:
     """The file's text without a byte-order mark, or where it stops being UTF-8."""
     raw = path.read_bytes()
@@ -234,6 +252,30 @@ def read_utf8(path: Path) -> str | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return Problem(path, line, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a knowledge subfolder (programmes, referrals), in name order; none when
+    it is absent. `.yml` is listed too, so that the check can say to rename it."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+
+
+def read_model(path: Path, model: type[_Model], *, what: str, fields_of: str) -> tuple[_Model, ParsedYaml] | list[Problem]:
+    """One YAML file of the knowledge folder validated as `model`, with where each part was read;
+    or every reason it cannot be used, each on its line (`what` names the file, `fields_of` what
+    its fields belong to, in the problems)."""
+    if path.suffix != ".yaml":
+        return [Problem(path, 1, f"name the file {path.stem}.yaml: only .yaml files are read")]
+    text = read_utf8(path)
+    if isinstance(text, Problem):
+        return [text]
+    parsed = parse_mapping(path, text, what=what)
+    if isinstance(parsed, Problem):
+        return [parsed]
+    try:
+        return model.model_validate(parsed.data), parsed
+    except ValidationError as exc:
+        return [Problem(path, parsed.line_of(tuple(error["loc"])), explain(error, fields_of)) for error in exc.errors()]
 
 
 def parse_mapping(path: Path, yaml_text: str, first_line: int = 1, *, what: str) -> ParsedYaml | Problem:
@@ -256,24 +298,6 @@ def parse_mapping(path: Path, yaml_text: str, first_line: int = 1, *, what: str)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         return Problem(path, 1, f"{what} must be a set of 'key: value' lines")
     return ParsedYaml({str(k): v for k, v in data.items()}, node, first_line)
-
-
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def load_yaml_file(path: Path, model: type[Model], what: str) -> tuple[Model, ParsedYaml] | list[Problem]:
-    """A YAML file of `what` (programmes, broadcasts) as `model` and where each part was read, or
-    every reason it cannot be used, each at its line."""
-    text = read_utf8(path)
-    if isinstance(text, Problem):
-        return [text]
-    parsed = parse_mapping(path, text, what=f"{what.removesuffix('s')} file")
-    if isinstance(parsed, Problem):
-        return [parsed]
-    try:
-        return model.model_validate(parsed.data), parsed
-    except ValidationError as exc:
-        return [Problem(path, parsed.line_of(tuple(error["loc"])), explain(error, what)) for error in exc.errors()]
 
 
 def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:

@@ -43,6 +43,8 @@ def explain(error: ErrorDetails, what: str = "guides") -> str:
         return f"{field} is not a field {what} may have (check the spelling)"
     if kind == "string_pattern_mismatch" and loc[-1] in ("id", "translation_of"):
         return f"{field} must be lowercase words joined by dashes, like refrigeration-savings"
+    if kind == "string_pattern_mismatch" and loc[-1] == "email":
+        return f"{field} must be an email address like name@example.org"
     if kind == "too_short":
         return f"{field} needs at least one entry"
     if kind == "too_long" and "max_length" in error.get("ctx", {}):

@@ -4,8 +4,9 @@ The terminal chat, the Telegram bot and the evaluation harness all call this one
 point. It knows nothing of Telegram; its collaborators come in through the constructor.
 
     language → guards → standalone question → retrieval → confidence
+      → open programmes, for a money or label question (programmes.py)
       → model answer (checked: language, citations, figures) or offline composed answer
-      → turn saved
+      → programmes named but not open, said so → turn saved
 
 `Pipeline.events()` is the same run, reported as it goes (events.py): the sources once they
 are found, the model's draft while it is written, and last the answer. Each step returns a
@@ -15,6 +16,7 @@ small value; the frozen `Answer` is built once, at the end, with a `Trace` of ho
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import time
@@ -42,6 +44,7 @@ from bot.domain import (
     Turn,
 )
 from bot.errors import LLMBadOutput, LLMError
+from bot.knowledge import Directory, Referrals
 from bot.language import Detection, Priors, detect
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
@@ -50,6 +53,8 @@ from bot.pipeline.events import Answered, Drafted, Event, Retrieved
 from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
+from bot.pipeline.programmes import Offer, not_open_lines, offer, offered_lines
+from bot.pipeline.referral import referral_text
 from bot.pipeline.scope import mentioned_country, mentions_topic
 from bot.pipeline.tally import Tally
 from bot.prompts import Prompts
@@ -109,6 +114,9 @@ class Pipeline:
         chat: ChatModel | None = None,
         utility: ChatModel | None = None,
         clock: Callable[[], float] = time.monotonic,
+        directory: Directory = Directory(files=()),
+        referrals: Referrals = Referrals(),
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self._retriever = retriever
         self._prompts = prompts
@@ -119,6 +127,9 @@ class Pipeline:
         self._utility = utility or chat
         self._budget = TokenBudget()
         self._clock = clock  # the model calls' deadlines are read on it
+        self.directory = directory  # the programmes answers name; swapped on reload (Services.reindex)
+        self.referrals = referrals  # the places an owner who asks for a person is shown; likewise
+        self._today = today  # which programmes are open: the day of the answer, unless the question names one
 
     async def answer(self, question: Question) -> Answer:
         """The whole pipeline for one question; never raises for a bad question or a failing model."""
@@ -154,6 +165,10 @@ class Pipeline:
                 greeting = Answer(text=self._greeting(lang, kind), language=lang, mode=AnswerMode.GREETING, notices=tuple(notices))
                 yield Answered(tally.finish(greeting, trace))
                 return
+            if kind is MessageKind.ADVISOR:  # not saved either: a case summary quotes the question before it
+                referral = replace(self.referral(lang, mentioned_country(text) or question.country), notices=tuple(notices))
+                yield Answered(tally.finish(referral, trace))
+                return
             if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
                 notices.append(Notice(kind.value))
                 refusal = RefusalReason.OUT_OF_SCOPE
@@ -179,13 +194,19 @@ class Pipeline:
             yield Answered(await self._refuse(question, lang, reason, notices, trace, tally))
             return
         sources = _number_sources(hits)
-        yield Retrieved(sources)
+        today = question.today or self._today()
+        offered = offer(
+            self.directory, standalone, self._prompts, lang=lang, country=country, sector=question.sector, today=today,
+            first_number=len(sources) + 1, limit=self._settings.programmes, topics={t for h in hits for t in h.chunk.topics},
+        )  # fmt: skip
+        trace = replace(trace, cards=offered.cards)
+        yield Retrieved((*sources, *offered.sources))
 
         answer: Answer | None = None
         if self._chat is not None:
             try:
                 with tally.timed("generation"):
-                    async for step in self._generate(self._chat, sources, hits, lang, question, text, history, country, tally, model_time):
+                    async for step in self._generate(self._chat, sources, offered, hits, lang, question, text, history, country, tally, model_time):
                         if isinstance(step, Drafted):
                             yield step
                         else:
@@ -202,7 +223,11 @@ class Pipeline:
                 notices.append(Notice.MODEL_FAILED)
         if answer is None:
             with tally.timed("composing"):
-                answer = self._offline(standalone, lang, sources, hits, notices, question.country)
+                answer = self._offline(standalone, lang, sources, offered, hits, notices, question.country)
+        read = [h.chunk.section_text or h.chunk.text for h in hits if h.chunk.group_id in {s.original_id for s in answer.sources}]
+        if closed := not_open_lines(self.directory, (text, answer.text, *read), self._prompts, lang, today):  # also a grant a quote calls "the grant"
+            answer = replace(answer, text="\n\n".join([answer.text, *closed]))
+            trace = replace(trace, cards=(*trace.cards, *closed))
         turn_id = await self._save(question, answer, standalone)
         yield Answered(tally.finish(replace(answer, turn_id=turn_id), trace))
 
@@ -264,7 +289,8 @@ class Pipeline:
     async def _generate(
         self,
         chat: ChatModel,
-        sources: tuple[CitedSource, ...],
+        found: tuple[CitedSource, ...],
+        offered: Offer,
         hits: list[ScoredChunk],
         lang: str,
         question: Question,
@@ -279,9 +305,13 @@ class Pipeline:
 
         Building the prompt and checking the reply (token counting, language detection, figure
         matching) are CPU work: they run in a worker thread, so that many answers coming back
-        at once do not stall the event loop that serves every chat.
+        at once do not stall the event loop that serves every chat. The programme cards on
+        `offered` are sources after the guides `found`.
         """
-        prompt = await asyncio.to_thread(self._prompt, sources, hits, lang, text, history, country, question.sector)
+        sources = (*found, *offered.sources)
+        texts = _source_texts(found, hits) + list(offered.cards)
+        cards = frozenset(s.number for s in offered.sources)
+        prompt = await asyncio.to_thread(self._prompt, sources, texts, cards, lang, text, history, country, question.sector)
         completion: Completion | None = None
         with model_time.running() as deadline:
             async for completion in chat.stream(prompt.messages, deadline=deadline):
@@ -319,23 +349,27 @@ class Pipeline:
     def _prompt(
         self,
         sources: tuple[CitedSource, ...],
-        hits: list[ScoredChunk],
+        texts: list[str],
+        cards: frozenset[int],
         lang: str,
         text: str,
         history: tuple[Turn, ...],
         country: str | None,
         sector: str | None,
     ) -> _Prompt:
-        """The messages for the model: system prompt, the history and the sources that fit the budget."""
+        """The messages for the model: system prompt, the history and the sources (`texts`, in
+        their order) that fit the budget; the model is told which of those sent are programme `cards`."""
         business = self._prompts.message(FALLBACK_LANG, f"sector_{sector}").lower() if sector else ""  # the prompt is in English
         system = self._prompts.render("system", language_name=LANGUAGE_NAMES[lang], country_name=ASEAN_COUNTRIES.get(country or "", ""), business=business)
-        texts = _source_texts(sources, hits)
         budget = self._llm.token_budget(lang)
-        frame = self._prompts.render("answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang])  # the question and the template's words
-        fitted = self._budget.fit(budget, [system, frame], history, [t for _, t in texts])
+        frame = self._prompts.render(
+            "answer", sources=[], question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=_numbers(cards)
+        )  # the question and the template's words
+        fitted = self._budget.fit(budget, [system, frame], history, texts)
         sent = list(zip(sources, fitted.source_texts, strict=False))  # lower-ranked ones dropped
         kept = [{"number": s.number, "title": s.title, "countries": ", ".join(s.countries), "text": body} for s, body in sent]
-        user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang])
+        sent_cards = _numbers(cards & {s.number for s, _ in sent})  # a card that did not fit is not named
+        user = self._prompts.render("answer", sources=kept, question=_as_data(text), language_name=LANGUAGE_NAMES[lang], programmes=sent_cards)
         messages: list[tuple[Role, str]] = [("system", system)]
         for turn in fitted.history:
             messages += [("user", _as_data(turn.question)), ("assistant", turn.answer)]
@@ -343,16 +377,25 @@ class Pipeline:
         return _Prompt(messages=messages, sent=sent, fitted=fitted, budget=budget)
 
     def _offline(
-        self, question: str, lang: str, sources: tuple[CitedSource, ...], hits: list[ScoredChunk], notices: list[Notice], country: str | None
+        self,
+        question: str,
+        lang: str,
+        sources: tuple[CitedSource, ...],
+        offered: Offer,
+        hits: list[ScoredChunk],
+        notices: list[Notice],
+        country: str | None,
     ) -> Answer:
         """The guides' own sentences: the one that answers first, then a few that support it,
-        each with its source number, then a line saying how the answer was made (compose.py)."""
+        each with its source number; the programmes `offered`; then a line saying how the
+        answer was made (compose.py)."""
         numbers = {s.original_id: s.number for s in sources}
         numbered = [(numbers[h.chunk.group_id], h) for h in hits]
         composed = compose(question, lang, numbered, self._settings.composer, country)
         quotes = [composed.answer, *composed.points] if composed else []
         lines = [f"{composed.answer.text} [{composed.answer.source_number}]"] if composed else []
         lines += [f"• {q.text} [{q.source_number}]" for q in quotes[1:]]
+        lines += ["", *offered_lines(offered, self._prompts, lang)] if offered.programmes else []
         failure = next((n for n in (Notice.MODEL_FAILED, Notice.MODEL_REJECTED) if n in notices), None)
         lines += ["", self._prompts.message(lang, f"{failure.value}_note" if failure else "offline_note")]
         added = [Notice.OFFLINE]
@@ -366,9 +409,14 @@ class Pipeline:
             text="\n".join(lines).strip(),
             language=lang,
             mode=AnswerMode.OFFLINE,
-            sources=tuple(s for s in sources if s.number in cited),
+            sources=(*(s for s in sources if s.number in cited), *offered.sources),
             notices=(*notices, *added),
         )
+
+    def referral(self, lang: str, country: str | None) -> Answer:
+        """The places where a person can help an owner in `country`, for a message asking for one
+        or a tap on the button under an answer."""
+        return Answer(text=referral_text(self.referrals, self._prompts, lang, country), language=lang, mode=AnswerMode.REFERRAL)
 
     def _greeting(self, lang: str, kind: MessageKind) -> str:
         """A greeting in kind, or "you're welcome", then what the bot can do."""
@@ -479,13 +527,18 @@ def _number_sources(hits: list[ScoredChunk]) -> tuple[CitedSource, ...]:
     return tuple(sources.values())
 
 
-def _source_texts(sources: tuple[CitedSource, ...], hits: list[ScoredChunk]) -> list[tuple[int, str]]:
-    """Each numbered source's retrieved text (its chunks joined, in rank order)."""
+def _numbers(numbers: frozenset[int]) -> str:
+    """Source numbers as the model is asked to cite them: "[4], [5]"."""
+    return ", ".join(f"[{n}]" for n in sorted(numbers))
+
+
+def _source_texts(sources: tuple[CitedSource, ...], hits: list[ScoredChunk]) -> list[str]:
+    """Each numbered source's retrieved text (its chunks joined, in rank order), in number order."""
     numbers = {s.original_id: s.number for s in sources}
     texts: dict[int, list[str]] = {}
     for hit in hits:
         texts.setdefault(numbers[hit.chunk.group_id], []).append(hit.chunk.text)
-    return [(n, "\n\n".join(texts[n])) for n in sorted(texts)]
+    return ["\n\n".join(texts[n]) for n in sorted(texts)]
 
 
 def _is_figure(number: str) -> bool:

@@ -1,5 +1,5 @@
-"""What kind of message this is, before any search: a question, or a greeting, a thank-you,
-emoji, keyboard mash or a request far outside the green transition.
+"""What kind of message this is, before any search: a question, or a greeting, a thank-you, a
+request to talk to a person, emoji, keyboard mash or a request far outside the green transition.
 
 These are rules over accent-free, case-folded text in the nine languages we serve. They only
 claim the clear cases: a greeting with a question after it is a question, and a message the
@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     QUESTION = "question"
     GREETING = "greeting"
     THANKS = "thanks"
+    ADVISOR = "advisor"  # the owner asks for a person: an advisor, an expert, someone at an agency
     EMOJI_ONLY = "emoji_only"
     GIBBERISH = "gibberish"
     OFF_TOPIC = "off_topic"
@@ -178,6 +179,20 @@ _EVASION = re.compile(
     r"khong bi phat hien|khong bi bat|tanpa ketahuan|tak kantoi|tanpa diketahui|hindi nahuhuli|hindi mahuli)\b"
     r"|ไม่ให้ใครรู้|ไม่ให้ถูกจับ|មិនឱ្យគេដឹង|ບໍ່ໃຫ້ຖືກຈັບ|မဖမ်းမိ"
 )
+# Asking for a person, whatever else the message says ("talk to an advisor about solar loans"):
+# a verb of talking, meeting or contacting with a person, or the person asked for by name.
+# "Tư vấn" alone is advice, which any question asks for: only the advisor (tư vấn viên) counts.
+_ADVISOR = re.compile(
+    r"\b((talk|speak|chat) (to|with) (a |an |some |one of your |your )?(real |human )?(person|human|people|someone|somebody|advis[eo]rs?|experts?|consultants?|agent|staff)|"
+    r"(contact|meet|reach|connect me (to|with)|need|want) (a |an |some |your )?(human|advis[eo]rs?|experts?|consultants?)|human agent|real person|"
+    r"(noi chuyen|gap|lien he|ket noi|trao doi) (voi )?(mot )?(nguoi that|chuyen gia|tu van vien|nguoi tu van|can bo)|tu van vien|"
+    r"(bicara|berbicara|ngobrol|bercakap|berbual|hubungi|jumpa|bertemu) (dengan |kepada )?(seorang )?(orang|manusia|konsultan|ahli|penasihat|pakar|perunding|petugas|pegawai)|"
+    r"(makausap|kausapin|makipag usap sa) (ang |ng )?(isang )?(tao|advisor|eksperto|tagapayo|consultant|taga payo))\b"
+    r"|(คุยกับ|ติดต่อ|ปรึกษา)(เจ้าหน้าที่|ผู้เชี่ยวชาญ|ที่ปรึกษา|คนจริง)|ขอคุยกับคน"
+    r"|(និយាយ|ពិភាក្សា|ទាក់ទង)(ជាមួយ)?\s*(មនុស្ស|អ្នកប្រឹក្សា|អ្នកជំនាញ|បុគ្គលិក)"
+    r"|(ລົມ|ເວົ້າ|ຕິດຕໍ່|ປຶກສາ)(ກັບ)?\s*(ຄົນ|ທີ່ປຶກສາ|ຜູ້ຊ່ຽວຊານ|ພະນັກງານ)"
+    r"|(အကြံပေး|ကျွမ်းကျင်သူ|ဝန်ထမ်း|လူ)\s*(နှင့်|နဲ့)\s*(စကားပြော|ဆက်သွယ်|တွေ့)"
+)
 _KEYBOARD_RUNS = (
     "qwer", "wert", "erty", "rtyu", "tyui", "asdf", "sdfg", "dfgh", "fghj", "ghjk", "hjkl", "zxcv", "xcvb", "cvbn", "vbnm",
     "ฟหกด", "หกดเ", "่าสว", "ຫກດເ", "ຟຫກດ",  # the home rows of the Thai and Lao keyboards
@@ -197,6 +212,8 @@ def classify(text: str) -> MessageKind:
         return MessageKind.GREETING
     if _EVASION.search(flat):
         return MessageKind.OFF_TOPIC
+    if _ADVISOR.search(flat):
+        return MessageKind.ADVISOR
     if mentions_topic(text):
         return MessageKind.QUESTION
     if _is_keyboard_mash(flat):

@@ -1,8 +1,8 @@
 """build_application(): the python-telegram-bot Application with every handler registered.
 
 The routing table reads top to bottom here; the handlers live in the modules named after what
-they do (onboarding, questions, programmes, alerts, feedback, account, admin, errors), and the
-daily alerts, when settings schedule them, in outbox.
+they do (onboarding, questions, programmes, referrals, alerts, feedback, account, admin, errors),
+and the daily alerts, when settings schedule them, in outbox.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.tg import account, admin, alerts, feedback, keyboards, onboarding, outbox, programmes, questions, screens
+from bot.tg import account, admin, alerts, feedback, keyboards, onboarding, outbox, programmes, questions, referrals, screens
 from bot.tg.context import BotApplication, BotContext
 from bot.tg.errors import error_handler, unknown_command
 from bot.tg.flood import FloodLimiter
@@ -94,6 +94,8 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CallbackQueryHandler(programmes.check_started, pattern=f"^{keyboards.CHECK}:"),
             CallbackQueryHandler(programmes.check_answered, pattern=f"^{keyboards.ANSWER}:"),
             CallbackQueryHandler(alerts.alert_chosen, pattern=f"^{keyboards.ALERT}:"),
+            CallbackQueryHandler(referrals.referral_requested, pattern=f"^{keyboards.ADVISOR}:{keyboards.ASK_ADVISOR}$"),
+            CallbackQueryHandler(referrals.consent_given, pattern=f"^{keyboards.ADVISOR}:"),
             CallbackQueryHandler(feedback.rated, pattern=f"^{keyboards.RATE}:"),
             CallbackQueryHandler(feedback.reason_chosen, pattern=f"^{keyboards.WHY}:"),
             CallbackQueryHandler(account.forget_chosen, pattern=f"^{keyboards.FORGET}:"),

@@ -34,7 +34,7 @@ async def rated(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     note(mode=f"feedback_{rating}")
-    await query.edit_message_reply_markup(None)  # one rating per answer
+    await query.edit_message_reply_markup(keyboards.to_person(services.prompts, lang))  # one rating per answer; a person can still be asked
     if rating == "up":
         await query.answer(services.prompts.message(lang, "feedback_thanks"))
         return

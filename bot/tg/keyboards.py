@@ -19,6 +19,7 @@ LANG, COUNTRY, SECTOR, PROFILE = "lang", "country", "sector", "profile"
 TOPIC, ASK, SECTOR_ASK, RATE, WHY, FORGET = "topic", "ask", "sask", "fb", "why", "forget"
 PROGRAMME, CHECK, ANSWER = "prog", "check", "elig"  # a programme's card; its first check; one answer in it
 ALERT = "alert"  # switch one kind of alert on or off
+ADVISOR, ASK_ADVISOR = "advisor", "ask"  # advisor:ask shows whom to ask; advisor:yes / advisor:no answer "write a case summary?"
 SKIP, NEXT = "skip", "next"
 YES, NO = "yes", "no"
 MAX_CALLBACK_BYTES = 64
@@ -53,6 +54,7 @@ _VALUES = {
     RATE: r"(?:up|down):\d{1,18}",
     WHY: r"\d{1,18}:[a-z_]{1,20}",
     FORGET: r"yes|no",
+    ADVISOR: rf"{ASK_ADVISOR}|yes|no",
     PROGRAMME: _PROGRAMME_ID,
     CHECK: _PROGRAMME_ID,
     ANSWER: rf"{_PROGRAMME_ID}:\d:(?:yes|no)",  # the condition's index and the answer
@@ -121,11 +123,20 @@ def questions(prompts: Prompts, lang: str, topic_index: int) -> InlineKeyboardMa
     return _rows([InlineKeyboardButton(q, callback_data=data(ASK, topic_index, i)) for i, q in enumerate(topic.questions)], 1)
 
 
-def rating(turn_id: int) -> InlineKeyboardMarkup:
-    """👍 and 👎 under an answer."""
-    return _rows(
-        [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))], 2
-    )
+def rating(turn_id: int, prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    """👍 and 👎 under an answer, and a way to a person."""
+    thumbs = [InlineKeyboardButton("👍", callback_data=data(RATE, "up", turn_id)), InlineKeyboardButton("👎", callback_data=data(RATE, "down", turn_id))]
+    return InlineKeyboardMarkup([thumbs, *to_person(prompts, lang).inline_keyboard])
+
+
+def to_person(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    """The button that shows whom to ask: under an answer, and still there once it is rated."""
+    return _rows([InlineKeyboardButton(prompts.message(lang, "talk_to_person"), callback_data=data(ADVISOR, ASK_ADVISOR))], 1)
+
+
+def consent(prompts: Prompts, lang: str) -> InlineKeyboardMarkup:
+    """Yes or no to "shall I write a case summary for you to forward?"."""
+    return _rows([InlineKeyboardButton(prompts.message(lang, f"referral_{a}"), callback_data=data(ADVISOR, a)) for a in (YES, NO)], 2)
 
 
 def reasons(prompts: Prompts, lang: str, feedback_id: int, choices: tuple[str, ...]) -> InlineKeyboardMarkup:

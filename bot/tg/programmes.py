@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 
 from bot.knowledge import Programme, ProgrammeStatus
+from bot.pipeline.programmes import status_note
 from bot.tg import cards, keyboards
 from bot.tg.context import BotContext
 from bot.tg.render import render_text
@@ -88,7 +89,7 @@ async def _open_or_say_why_not(update: Update, services: Services, programme_id:
     today = services.today()
     if programme.status(today) is ProgrammeStatus.OPEN:
         return programme
-    note = cards.status_note(programme, services.prompts, lang, today)
+    note = status_note(programme, services.prompts, lang, today)
     assert note is not None  # a programme that is not open has the date that closed it or will open it
     await send_parts(update.effective_message, render_text(note))
     return None

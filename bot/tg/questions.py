@@ -16,7 +16,7 @@ from bot.domain import Answer, AnswerMode, Question
 from bot.errors import LLMError
 from bot.language import supported_code
 from bot.pipeline import Answered, Drafted, Pipeline
-from bot.tg import keyboards
+from bot.tg import keyboards, referrals
 from bot.tg.context import BotContext
 from bot.tg.logs import note
 from bot.tg.previews import AnswerPreview
@@ -148,14 +148,17 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
 
 async def _deliver(context: BotContext, message: Message, answer: Answer, preview: AnswerPreview) -> None:
     """The answer with its sources, and 👍/👎 under it when it can be rated: in a private chat a
-    👍/👎 reaction on that message rates it too (feedback.reacted)."""
+    👍/👎 reaction on that message rates it too (feedback.reacted). A referral (the owner asked
+    for a person) is followed by the question whether to write a case summary."""
     services = context.services
     prompts = services.prompts
     parts = render_answer(answer, prompts.message(answer.language, "sources_heading"), prompts.message(answer.language, "applies_to"))
     turn_id = answer.turn_id if answer.mode is not AnswerMode.REFUSAL else None
-    sent = await preview.deliver(message, parts, keyboards.rating(turn_id) if turn_id is not None else None)
+    sent = await preview.deliver(message, parts, keyboards.rating(turn_id, prompts, answer.language) if turn_id is not None else None)
     if turn_id is not None and sent is not None and message.chat.type == ChatType.PRIVATE:
         await services.conversations.delivered(turn_id, message.chat_id, sent.message_id)
+    if answer.mode is AnswerMode.REFERRAL:
+        await referrals.ask_consent(message, prompts, answer.language)
 
 
 async def _answered(pipeline: Pipeline, question: Question, preview: AnswerPreview) -> Answer:

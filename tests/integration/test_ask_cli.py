@@ -73,3 +73,13 @@ def test_chat_prints_a_model_answer_as_it_is_written_and_the_checked_one_when_it
     assert result.stdout.count("Count the bulbs that burn longest [1].") == 1  # streamed, and not printed again
     assert "Replace those first [1][7].\n\n(checked:)\nReplace those first [1].\n" in result.stdout  # the draft, then what passed the checks
     assert result.stdout.count("(llm, en, ") == 2
+
+
+def test_ask_previews_the_programmes_an_answer_names_on_a_given_day(env: dict[str, str]) -> None:
+    """What programme staff run to see an answer as owners will on the day a programme opens or closes."""
+    question = ["ask", "Is there a grant or loan for rooftop solar panels?", "--country", "VN"]
+    june = CliRunner().invoke(app, [*question, "--today", "2026-06-30"], env=env)
+    assert june.exit_code == 0, june.output
+    assert "Programmes open now for Viet Nam that may fit:" in june.stdout and "• Test Closed Grant:" in june.stdout
+    july = CliRunner().invoke(app, [*question, "--today", "2026-07-01"], env=env)
+    assert "• Test Solar Loan:" in july.stdout and "Test Closed Grant" not in july.stdout

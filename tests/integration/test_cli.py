@@ -31,7 +31,7 @@ def test_knowledge_check_passes_and_lists_translation_gaps(run) -> None:  # type
     result = run("knowledge", "check", "--today", "2026-12-10")
     assert result.exit_code == 0, result.output
     assert "translations missing for core guide led-lighting: th, id, ms, tl, km, lo, my" in result.stdout
-    assert "6 guides and 5 programmes checked: 0 errors, 4 warnings" in result.stderr  # the fixtures' closed grant and missing Khmer
+    assert "6 guides, 5 programmes and 2 referral files checked: 0 errors, 4 warnings" in result.stderr  # the fixtures' closed grant and missing Khmer
 
 
 def test_knowledge_check_reports_programme_problems_with_file_and_line(run, tiny_knowledge: Path) -> None:  # type: ignore[no-untyped-def]
@@ -41,12 +41,21 @@ def test_knowledge_check_reports_programme_problems_with_file_and_line(run, tiny
     lines = result.stdout.splitlines()
     assert "knowledge/programmes/unknown-kind.yaml:5: kinds item 2 must be one of 'loan', 'grant', 'guarantee', 'tax', 'label', 'audit' or 'training'" in lines
     assert "knowledge/programmes/vn-test-closed-grant.yaml:10: warning: closes 2026-06-30 has passed" in "\n".join(lines)
-    assert "0 guides and 6 programmes checked: 1 errors, 4 warnings" in result.stderr
+    assert "0 guides, 6 programmes and 0 referral files checked: 1 errors, 4 warnings" in result.stderr
     later = run("knowledge", "check", str(tiny_knowledge / "programmes" / "vn-test-green-loan.yaml"), "--today", "2027-03-01", "--strict")
     assert later.exit_code == 1
     assert later.stdout.splitlines() == [
         "knowledge/programmes/vn-test-green-loan.yaml:11: last_verified 2026-11-20 is 101 days ago (more than 90): check the programme's sources, then set it to the day you checked"
     ]
+
+
+def test_knowledge_check_reports_referral_problems_with_file_and_line(run, tiny_knowledge: Path) -> None:  # type: ignore[no-untyped-def]
+    places = tiny_knowledge / "referrals" / "vn.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace('email: "centre@example.org"', 'email: "centre at example.org"'), encoding="utf-8")
+    result = run("knowledge", "check", str(tiny_knowledge / "referrals"), "--today", "2026-12-10")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["knowledge/referrals/vn.yaml:41: places item 2 (email) must be an email address like name@example.org"]
+    assert "0 guides, 0 programmes and 2 referral files checked: 1 errors, 0 warnings" in result.stderr
 
 
 def test_knowledge_check_reports_file_and_line(run, tiny_knowledge: Path) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +105,7 @@ def test_commands_find_the_project_from_inside_knowledge_and_make_no_stray_folde
         [sys.executable, "-m", "bot", "knowledge", "check"], cwd=project / "knowledge" / "en", env=env, capture_output=True, text=True, check=False
     )
     assert inside.returncode == 0, inside.stderr
-    assert "6 guides and 5 programmes checked" in inside.stderr and not (project / "knowledge" / "en" / "data").exists()
+    assert "6 guides, 5 programmes and 2 referral files checked" in inside.stderr and not (project / "knowledge" / "en" / "data").exists()
     elsewhere = tmp_path_factory.mktemp("elsewhere")  # no knowledge/ here or above
     outside = subprocess.run([sys.executable, "-m", "bot", "knowledge", "check"], cwd=elsewhere, env=env, capture_output=True, text=True, check=False)
     assert outside.returncode == 1 and not (elsewhere / "data").exists()

@@ -109,7 +109,8 @@ async def test_vietnamese_question_gets_a_vietnamese_answer_with_sources_and_rat
     assert "ngoại tuyến" in reply["text"]  # an offline answer says so
     assert "<b>Nguồn" in reply["text"] and '<a href="https://' in reply["text"]
     turn_id = (await bot.rows("turns"))[0][0]
-    assert [b["callback_data"] for b in bot.buttons(reply)] == [f"fb:up:{turn_id}", f"fb:down:{turn_id}"]
+    assert [b["callback_data"] for b in bot.buttons(reply)] == [f"fb:up:{turn_id}", f"fb:down:{turn_id}", "advisor:ask"]
+    assert bot.buttons(reply)[2]["text"] == "🧑‍💼 Nói chuyện với chuyên gia"
 
 
 async def test_topics_open_suggested_questions_in_the_users_language_and_ask_them(bot: RunningBot) -> None:

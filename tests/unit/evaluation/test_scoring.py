@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from bot.config import LLMSettings
@@ -55,11 +56,17 @@ def test_a_good_answer_passes_with_every_family_scored() -> None:
         "citation_recall",
         "must_include",
         "must_not_include",
+        "must_not_cite",
         "language_match",
         "numeric_grounding",
         "chrf",
     ]
-    assert row.metrics["must_not_include"] is None and row.metrics["numeric_grounding"] == 1.0 and row.metrics["chrf"] is not None
+    assert (
+        row.metrics["must_not_include"] is None
+        and row.metrics["must_not_cite"] is None
+        and row.metrics["numeric_grounding"] == 1.0
+        and row.metrics["chrf"] is not None
+    )
     assert row.latency_ms == 50.0 and row.retrieved_ids == ("led-lighting",) and row.sources[0].url == "https://example.org/led-lighting"
 
 
@@ -73,3 +80,15 @@ def test_each_failing_family_says_why_in_order() -> None:
 def test_a_crashed_case_is_an_error_row_with_no_metrics() -> None:
     row = score(CaseRun(CASE, 1, None, "crashed: RuntimeError: boom", 0.01), CONTEXT)
     assert row.outcome == Outcome.ERROR and row.failures == ("crashed: RuntimeError: boom",) and row.metrics == {} and row.mode is None
+
+
+def test_a_closed_programme_among_the_sources_fails_the_case_and_its_cards_ground_figures() -> None:
+    case = CASE.model_copy(update={"must_not_cite": ("sg-energy-efficiency-grant",), "today": dt.date(2027, 4, 1)})
+    offered = _answer("LED lamps use up to 90% less electricity [1]. A grant pays up to S$30,000 [2].", cited=("led-lighting", "sg-energy-efficiency-grant"))
+    carded = dataclasses.replace(offered, trace=dataclasses.replace(offered.trace, cards=("Up to S$30,000 per company.",)))
+    row = score(CaseRun(case, 0, carded, None, 0.05), CONTEXT)
+    assert row.metrics["must_not_cite"] == 0.0 and not row.passed
+    assert row.failures == ("sources: ['sg-energy-efficiency-grant'] must not be cited",)
+    assert row.metrics["numeric_grounding"] == 1.0  # S$30,000 is on the card the answer cites
+    clean = score(CaseRun(case, 0, _answer("LED lamps use up to 90% less electricity [1]."), None, 0.05), CONTEXT)
+    assert clean.metrics["must_not_cite"] == 1.0 and clean.passed

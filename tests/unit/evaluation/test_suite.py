@@ -28,6 +28,8 @@ GOOD = """\
   history:
     - {question: "xin chào", answer: "Chào bạn!"}
   profile: {country: vn, sector: retail}
+  must_not_cite: [vn-test-closed-grant]
+  today: 2027-01-05
   expect: answer
 """
 
@@ -45,6 +47,7 @@ def test_a_good_suite_loads_with_lines_and_defaults(tmp_path: Path) -> None:
     assert first.quarantined(dt.date(2026, 12, 31)) and not first.quarantined(dt.date(2027, 1, 1))
     assert second.profile is not None and second.profile.country == "VN"
     assert second.history[0].answer == "Chào bạn!"
+    assert (first.today, second.today, second.must_not_cite) == (None, dt.date(2027, 1, 5), ("vn-test-closed-grant",))
 
 
 def test_the_content_hash_ignores_position_but_not_content(tmp_path: Path) -> None:
@@ -63,7 +66,7 @@ def test_the_content_hash_ignores_position_but_not_content(tmp_path: Path) -> No
         ('    - ["90%", "ninety"]\n', "    - []\n", ":7: must_include: Value error, every group needs at least one non-empty alternative"),
         ("  tags: [informal]\n", "  tagz: [informal]\n", ":8: tagz: Extra inputs are not permitted"),
         ("  question: den led tiet kiem bao nhieu\n", "", ":10: question: Field required"),
-        ("  expect: answer\n", "  expect: maybe\n", ":17: expect: Input should be 'answer', 'refusal' or 'greeting'"),
+        ("  expect: answer\n", "  expect: maybe\n", ":19: expect: Input should be 'answer', 'refusal' or 'greeting'"),
         ("until: 2026-12-31", "until: someday", ":9: quarantine.until: Input should be a valid date"),
         ("  expected_sources: [led-lighting]\n", "  expected_sources: [led-lights]\n", ":5: expected_sources: no knowledge document led-lights"),
         ("- id: led-vi", "- id: led-en", ":10: duplicate case id 'led-en' (first at "),

@@ -39,6 +39,21 @@ CASES = {
         "ຂອບໃຈ",
         "ကျေးဇူးတင်ပါတယ်",
     ],
+    MessageKind.ADVISOR: [
+        "I want to talk to an advisor",
+        "can I speak with a real person about green loans?",
+        "contact an expert please",
+        "tôi muốn nói chuyện với chuyên gia",
+        "cho tôi gặp tư vấn viên",
+        "อยากคุยกับเจ้าหน้าที่",
+        "ติดต่อผู้เชี่ยวชาญได้ไหม",
+        "saya mau bicara dengan konsultan",
+        "boleh saya bercakap dengan pegawai?",
+        "gusto kong makausap ang isang tao",
+        "ខ្ញុំចង់និយាយជាមួយអ្នកប្រឹក្សា",
+        "ຢາກລົມກັບທີ່ປຶກສາ",
+        "အကြံပေးနဲ့ စကားပြောချင်ပါတယ်",
+    ],
     MessageKind.EMOJI_ONLY: ["👍", "🙏🙏", "😀😀😀", "???"],
     MessageKind.GIBBERISH: ["asdfgh qwerty", "hjkl", "xcvbnm", "asdasdasd", "ฟหกดฟหกด่าสว", "ຫກດເຫກດ"],
     MessageKind.OFF_TOPIC: [
@@ -65,6 +80,9 @@ CASES = {
         "CBAM?",
         "is there a green loan for my bakery",
         "who buys used cooking oil from my restaurant?",
+        "tư vấn giúp tôi tiết kiệm điện",  # advice, not an advisor
+        "can you advise me on rooftop solar?",
+        "which expert certifies ISO 14001?",
     ],
 }
 

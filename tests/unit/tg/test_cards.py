@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from bot.knowledge import load_directory
+from bot.pipeline.programmes import status_note
 from bot.prompts import Prompts
 from bot.tg import cards
 from tests.support import REPO
@@ -18,10 +19,10 @@ def test_status_notes_follow_the_day(tiny_knowledge: Path) -> None:
     grant, audit, solar, green = (directory.get(i) for i in ("vn-test-closed-grant", "th-test-audit", "vn-test-solar-loan", "vn-test-green-loan"))
     assert grant and audit and solar and green
     today = dt.date(2026, 12, 10)
-    assert cards.status_note(grant, PROMPTS, "en", today) == "Closed since 2026-06-30: it takes no applications now."
-    assert cards.status_note(audit, PROMPTS, "vi", today) == "Mở từ 2027-01-01: chưa nhận hồ sơ."
-    assert cards.status_note(solar, PROMPTS, "en", today) == "Open until 2027-06-30."
-    assert cards.status_note(green, PROMPTS, "en", today) is None  # open, with no closing date
+    assert status_note(grant, PROMPTS, "en", today) == "Closed since 2026-06-30: it takes no applications now."
+    assert status_note(audit, PROMPTS, "vi", today) == "Mở từ 2027-01-01: chưa nhận hồ sơ."
+    assert status_note(solar, PROMPTS, "en", today) == "Open until 2027-06-30."
+    assert status_note(green, PROMPTS, "en", today) is None  # open, with no closing date
 
 
 def test_a_question_without_the_owners_language_is_asked_in_english_and_says_so(tiny_knowledge: Path) -> None:

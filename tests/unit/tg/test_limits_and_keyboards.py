@@ -21,13 +21,14 @@ async def test_limits_count_per_user_and_say_which_limit_was_hit() -> None:
 
 def test_callback_data_round_trips_and_stays_under_64_bytes() -> None:
     prompts = Prompts(REPO / "prompts")
-    markups = [keyboards.rating(2**62), keyboards.reasons(prompts, "km", 2**62, ("wrong", "too_long")), keyboards.forget(prompts, "lo")]
+    markups = [keyboards.rating(2**62, prompts, "my"), keyboards.reasons(prompts, "km", 2**62, ("wrong", "too_long")), keyboards.forget(prompts, "lo")]
     for lang in prompts.languages:
         markups += [
             keyboards.languages(prompts, lang, onboarding=True),
             keyboards.countries(prompts, lang, onboarding=True),
             keyboards.sectors(prompts, lang, onboarding=True),
             keyboards.profile(prompts, lang),
+            keyboards.consent(prompts, lang),
             keyboards.topics(prompts, lang),
             *(keyboards.questions(prompts, lang, i) for i in range(len(prompts.topics(lang)))),
         ]
