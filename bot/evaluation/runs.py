@@ -96,15 +96,15 @@ def read_rows(path: Path) -> tuple[Provenance, list[BaselineRow]]:
 def find_run(name: str, eval_dir: Path) -> Path:
     """A run folder or baseline file named by its path, by its name under eval/ or eval/runs/, or `latest`.
 
-    `latest` is the run created last (by its summary's `created`, then by folder name), so a run
-    written with `--out` into eval/runs/ counts too.
+    `latest` is the run created last (by its summary's `created`, to the second, then by when its
+    summary was written, then by folder name), so a run written with `--out` into eval/runs/ counts too.
     """
     runs = eval_dir / RUNS_FOLDER
     if name == LATEST:
         created = {summary.parent: _created(summary.parent) for summary in runs.glob(f"*/{SUMMARY_FILE}")}
         if not created:
             raise EvaluationError(f"no run in {runs} yet: `greenbot eval run` writes one")
-        return max(created, key=lambda folder: (created[folder], folder.name))
+        return max(created, key=lambda folder: (created[folder], (folder / SUMMARY_FILE).stat().st_mtime_ns, folder.name))
     for path in (Path(name), eval_dir / name, runs / name):
         if path.exists():
             return path

@@ -104,7 +104,7 @@ def test_the_gate_passes_unchanged_and_fails_when_a_knowledge_file_is_removed(gr
     assert "expects flood-plan, which is not in the knowledge folder" in removed.stderr
     assert "critical case failed: flood-en" in removed.stderr and "hit@5 (en)" in removed.stderr
 
-    compared = greenbot("eval", "compare", "1-same", "latest")  # run names: folders in eval/runs/; two runs of one second go by name
+    compared = greenbot("eval", "compare", "1-same", "latest")  # run names: folders in eval/runs/; of two runs in one second, the later written
     assert compared.exit_code == 0 and "regressed (1): flood-en" in compared.stdout
     assert greenbot("eval", "compare", str(runs / "1-same"), str(runs / "2-removed")).stdout == compared.stdout
     junit = (runs / "2-removed" / "junit.xml").read_text(encoding="utf-8")

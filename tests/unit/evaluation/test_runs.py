@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -130,14 +131,16 @@ def test_a_file_that_is_not_a_baseline_is_one_line_of_error(tmp_path: Path, cont
 def test_runs_are_found_by_path_by_name_and_as_latest(tmp_path: Path) -> None:
     eval_dir = tmp_path / "eval"
     (eval_dir / "runs").mkdir(parents=True)
-    for name, created in (("zz-first", "2026-11-24T00:00:00Z"), ("aa-second", "2026-11-25T00:00:00Z"), ("aa-also-second", "2026-11-25T00:00:00Z")):
+    runs = (("zz-first", "2026-11-24T00:00:00Z", 3), ("aa-also-second", "2026-11-25T00:00:00Z", 1), ("aa-second", "2026-11-25T00:00:00Z", 2))
+    for name, created, written in runs:
         _legacy_run(eval_dir / "runs" / name)
         summary = eval_dir / "runs" / name / "summary.json"
         summary.write_text(json.dumps(LEGACY_SUMMARY | {"created": created}), encoding="utf-8")
+        os.utime(summary, ns=(written * 10**9, written * 10**9))  # fixed times: when each summary was written
     (eval_dir / "runs" / "broken").mkdir()
     (eval_dir / "runs" / "broken" / "summary.json").write_text("{", encoding="utf-8")
     (eval_dir / "baseline.json").write_text("{}", encoding="utf-8")
-    assert find_run("latest", eval_dir) == eval_dir / "runs" / "aa-second"  # created last; the folder name breaks the tie
+    assert find_run("latest", eval_dir) == eval_dir / "runs" / "aa-second"  # created last; of two in one second, the one written last
     assert find_run("zz-first", eval_dir) == eval_dir / "runs" / "zz-first"
     assert find_run("baseline.json", eval_dir) == eval_dir / "baseline.json"
     assert find_run(str(tmp_path), eval_dir) == tmp_path
