@@ -46,8 +46,11 @@ from bot.retrieval.store import all_records, built_with, open_client, open_colle
 logger = logging.getLogger(__name__)
 
 _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages say the same
-# Searches running at once; most of them wait for an embedding engine, which costs nothing.
-_SEARCH_THREADS = 16
+# Searches running at once: two embedding (one per engine) and two doing their Python work. More
+# only queue for the two engines while their Python work contends with the event loop for the
+# GIL: with 200 questions at once, 16 threads left the loop's worst lag at 229-505 ms, 4 at
+# 121-222 ms (bench/bot_load.py, four runs each); 2 gave 268-275 ms.
+_SEARCH_THREADS = 4
 
 
 class _Snapshot:
