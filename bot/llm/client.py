@@ -157,7 +157,8 @@ class _Bound:
 
 @contextlib.asynccontextmanager
 async def _bounded(deadline: float | None, model: str) -> AsyncIterator[_Bound]:
-    """The body ends at `deadline` (no bound when None) with an `LLMTimeout` that says so."""
+    """The body ends at `deadline` (no bound when None), or, once `stall_after` moved it, when the
+    words stop coming; either way with an `LLMTimeout` that says which."""
     left = None if deadline is None else deadline - time.monotonic()
     if left is not None and left <= 0:
         raise _DeadlineSpent(f"{model} timed out: the answer's deadline passed before the call could start")
