@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.tg import keyboards
 from bot.tg.context import BotContext
-from bot.tg.replies import say, tapped, ui_language
+from bot.tg.replies import say, sent_to_private_chat, tapped, ui_language
 
 MYDATA_FILENAME = "greenguide-my-data.json"
 MYDATA_START = "mydata"  # the deep link t.me/<bot>?start=mydata opens the private chat with /start mydata
@@ -37,9 +36,7 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     services, user, message = context.services, update.effective_user, update.effective_message
     assert user is not None and message is not None
     lang = await ui_language(user, services)
-    if message.chat.type != ChatType.PRIVATE:
-        link = f"https://t.me/{context.bot.username}?start={MYDATA_START}"
-        await message.reply_text(services.prompts.message(lang, "mydata_private_only", link=link), disable_web_page_preview=True)
+    if await sent_to_private_chat(message, context.bot.username, services, lang, "mydata_private_only", start=MYDATA_START):
         return
     data = await services.profiles.export(str(user.id))
     await message.reply_document(

@@ -7,12 +7,11 @@ owner reads the screen in is kept with their choice, for an owner who never set 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.domain import AlertKind
 from bot.tg import keyboards
 from bot.tg.context import BotContext
-from bot.tg.replies import tapped, ui_language
+from bot.tg.replies import sent_to_private_chat, tapped, ui_language
 
 
 async def alerts_command(update: Update, context: BotContext) -> None:
@@ -20,9 +19,7 @@ async def alerts_command(update: Update, context: BotContext) -> None:
     services, user, message = context.services, update.effective_user, update.effective_message
     assert user is not None and message is not None
     lang = await ui_language(user, services)
-    if message.chat.type != ChatType.PRIVATE:
-        link = f"https://t.me/{context.bot.username}"
-        await message.reply_text(services.prompts.message(lang, "alerts_private_only", link=link), disable_web_page_preview=True)
+    if await sent_to_private_chat(message, context.bot.username, services, lang, "alerts_private_only"):
         return
     chosen = await services.alerts.kinds(str(user.id))
     await message.reply_text(services.prompts.message(lang, "alerts_intro"), reply_markup=keyboards.alerts(services.prompts, lang, chosen))

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
 from bot.domain import FALLBACK_LANG, LANGUAGES
@@ -36,6 +36,16 @@ async def tapped(update: Update, services: Services) -> tuple[CallbackQuery, str
     assert query is not None
     await query.answer()
     return query, await ui_language(query.from_user, services)
+
+
+async def sent_to_private_chat(message: Message, bot_username: str, services: Services, lang: str, key: str, start: str = "") -> bool:
+    """Outside a private chat, reply with `key`'s message and a link to the private chat with the
+    bot (opened with /start `start`, when given), and say so; in a private chat, do nothing."""
+    if message.chat.type == ChatType.PRIVATE:
+        return False
+    link = f"https://t.me/{bot_username}" + (f"?start={start}" if start else "")
+    await message.reply_text(services.prompts.message(lang, key, link=link), disable_web_page_preview=True)
+    return True
 
 
 async def say(update: Update, services: Services, key: str, *, markup: InlineKeyboardMarkup | None = None, **values: Any) -> None:
