@@ -5,7 +5,8 @@ other sentence of their sections (a passage is at most three sentences; the fact
 often next to it). Its score adds up:
 - meaning: the e5 similarity of the sentence to the question, computed at index time and
   costing one matrix product per question (retrieval hands it over with each passage);
-- words: the share of the question's words the sentence contains;
+- words: the share of the question's words the sentence or its section's heading contains (a
+  list item under "SME Bank of Cambodia loans" is about SME Bank without saying so);
 - rank: how high its passage was retrieved;
 - kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
   than a year) for "how much / how many", a year for "when", a named programme, agency or law
@@ -103,11 +104,12 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
         if local and hit.chunk.lang != lang:
             continue
         scores = hit.sentence_scores or (0.0,) * len(hit.chunk.sentences)
+        heading = set(tokenize(hit.chunk.section))  # a list item's subject is often named only in its heading
         own = [(sentence, meaning, 0.0) for sentence, meaning in zip(hit.chunk.sentences, scores, strict=True)]
         for sentence, meaning, away in [*own, *((sentence, meaning, settings.context) for sentence, meaning in hit.context)]:
             if not sentence.quotable or (named and _elsewhere(sentence.text, named)):
                 continue
-            tokens = set(tokenize(sentence.text))
+            tokens = set(tokenize(sentence.text)) | heading
             overlap = len(words & tokens) / len(words) if words else 0.0
             score = (
                 settings.meaning * meaning
