@@ -26,7 +26,7 @@ def check(
     """Report every problem in the guides, the programmes and the referral places as file:line: message; exit 1 if there is any error."""
     from bot.knowledge import check_folder, check_paths, check_programmes, check_referrals, load_directory, load_folder, load_referrals
     from bot.knowledge.check import documents_under, files_under
-    from bot.language import other_language
+    from bot.language import other_language, unquotable_lines
 
     settings = settings_of(ctx)
     today = on.date() if on is not None else dt.date.today()
@@ -35,7 +35,7 @@ def check(
     directory = load_directory(root)
     referrals = load_referrals(root)
     every = settings.programmes.verify_every_days
-    report = check_folder(folder, today=today, strict=strict, wrong_language=other_language).including(
+    report = check_folder(folder, today=today, strict=strict, wrong_language=other_language, too_long=unquotable_lines).including(
         check_programmes(directory, today=today, verify_every_days=every, strict=strict)
         + check_referrals(referrals, today=today, verify_every_days=every, strict=strict)
     )

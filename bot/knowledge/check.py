@@ -45,12 +45,22 @@ class CheckReport:
 
 # (text, the language it should be in) → the language it is really in, or None when it matches.
 LanguageCheck = Callable[[str, str], str | None]
+# text → (line index, characters) of each sentence too long to quote (the sentence splitter lives above this package).
+LengthCheck = Callable[[str], list[tuple[int, int]]]
 _MIN_PARAGRAPH = 80  # characters: shorter paragraphs (lists of names, figures) say little about the language
 
 
-def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = False, wrong_language: LanguageCheck | None = None) -> CheckReport:
+def check_folder(
+    folder: KnowledgeFolder,
+    *,
+    today: dt.date,
+    strict: bool = False,
+    wrong_language: LanguageCheck | None = None,
+    too_long: LengthCheck | None = None,
+) -> CheckReport:
     """Add the cross-document checks to what loading found; with `wrong_language`, also whether
-    each guide is written in its `lang` (the language detector lives above this package)."""
+    each guide is written in its `lang` (the language detector lives above this package), and with
+    `too_long`, which sentences an offline answer can never quote."""
     by_id = {doc.meta.id: doc for doc in folder.documents}
     glossary, glossary_problems = load_glossary(folder.root)
     problems = list(folder.problems) + glossary_problems
@@ -64,6 +74,17 @@ def check_folder(folder: KnowledgeFolder, *, today: dt.date, strict: bool = Fals
         problems.extend(_check_deadlines(doc, strict))
         if wrong_language is not None:
             problems.extend(_check_language(doc, wrong_language))
+        if too_long is not None:
+            problems.extend(
+                Problem(
+                    doc.path,
+                    doc.body_line + at,
+                    f"a sentence of {length} characters is too long for an offline answer to quote: split it"
+                    + (" (Thai and Lao: end each sentence with a line break)" if doc.meta.lang in ("th", "lo") else ""),
+                    "warning",
+                )
+                for at, length in too_long(doc.body)
+            )
         if doc.meta.review_by < today:
             problems.append(
                 Problem(

@@ -5,6 +5,7 @@ from bot.language.detect import FAMILIES, Detection, Priors, detect, other_langu
 from bot.language.encoding import cl100k, count_cl100k
 from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
+from bot.language.sentences import unquotable_lines
 
 __all__ = [
     "FAMILIES",
@@ -22,4 +23,5 @@ __all__ = [
     "split_folded",
     "supported_code",
     "tokenize",
+    "unquotable_lines",
 ]

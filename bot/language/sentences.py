@@ -7,8 +7,9 @@ into a list ("Take these steps:") and a guide's sentences about itself ("This pa
 and the questions a guide asks its reader are marked, so that they are never quoted alone.
 
 Sentence ends differ by script: Latin punctuation, the Khmer khan (។), the Burmese section mark
-(။); Thai and Lao mark the end of a phrase, often of a sentence, with a space between words of
-their script.
+(။). Thai writes no full stop and Lao seldom does, and a space in them ends a phrase as often as a
+sentence, so their guides end each sentence of a paragraph with a line break (knowledge/README.md):
+in those scripts a line is a sentence.
 """
 
 from __future__ import annotations
@@ -26,17 +27,9 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _LATIN_END = re.compile(r"(?<=[a-z0-9%)\]”\"'][.!?])\s+(?=[\"“(]?[A-ZÀ-ỸĐ])", re.UNICODE)
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Dr|Mr|Mrs|Ms|St|Co|Ltd|Inc|approx|U\.S|Rp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
-_SCRIPT_END = re.compile(r"(?<=[។။])\s*")
-_THAI_LAO_GAP = re.compile(r"(?<=[\u0E00-\u0EFF)])\s+(?=[\u0E00-\u0E2E\u0E40-\u0E44\u0E81-\u0EAE\u0EC0-\u0EC4])")  # not before ๆ or a vowel sign
+_SCRIPT_END = re.compile(r"(?<=[។။])\s*|\n")  # and a line break inside a block: Thai and Lao end sentences so
+_THAI_LAO = re.compile(r"[\u0E00-\u0EFF]")
 _THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF][.!?])\s+(?=[\u0E00-\u0EFF])")
-_THAI_LAO_SENTENCE = 200  # a space-separated run longer than this is cut at spaces into parts of about _THAI_LAO_PART
-_THAI_LAO_PART = 90
-# A bracket that names a source, "(TNI Journal)" or "(SEADRIF, 2025)", ends a sentence; one that
-# glosses a Thai name in Thai, "SME D Bank (ธนาคารพัฒนา…)", does not.
-_ATTRIBUTION_END = re.compile(r"\([^()]*[A-Za-z0-9][^()]*\)$")
-# Words that continue a sentence, so a part never starts with them: and, or, but, which, that, to, by, with, (found) that.
-_THAI_LAO_GLUE = ("และ", "หรือ", "แต่", "ซึ่ง", "ที่", "เพื่อ", "โดย", "พร้อม", "กับ", "ของ", "ให้", "ๆ", "ว่า", "พบว่า",
-                  "ແລະ", "ຫຼື", "ແຕ່", "ຊຶ່ງ", "ທີ່", "ເພື່ອ", "ໂດຍ", "ພ້ອມ", "ກັບ", "ຂອງ", "ໃຫ້", "ໆ", "ວ່າ", "ພົບວ່າ")  # fmt: skip
 _GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
 _GUIDE_LINK_TEXT = re.compile(r"\[([^\]]+)\]\([^()\s]*\.md\)")
 # "See" in the languages we serve: a sentence that names another guide and says this is a pointer,
@@ -99,9 +92,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return units
 
 
+def unquotable_lines(text: str) -> list[tuple[int, int]]:
+    """(line index, characters) for each sentence of `text` longer than an offline answer quotes
+    whole, so that `knowledge check` can point at it: it is split at its semicolons or kept for
+    search only, and part or all of it is never quoted."""
+    return [
+        (at, len(sentence))
+        for at, line in enumerate(text.splitlines())
+        if not line.startswith(("#", "|"))
+        for sentence in _whole_sentences(_clean(_LIST_MARKER.sub("", line)))
+        if len(sentence) > MAX_CHARS
+    ]
+
+
 def _paragraphs(text: str) -> list[str]:
-    """Markdown's blocks, one string each: a paragraph wrapped over several lines is joined, as
-    is a list item's continuation; headings, table rows and list items start their own."""
+    """Markdown's blocks, one string each: a paragraph over several lines is joined, as is a list
+    item's continuation; headings, table rows and list items start their own."""
     blocks: list[str] = []
     joinable = False
     for raw in text.splitlines():
@@ -110,8 +116,8 @@ def _paragraphs(text: str) -> list[str]:
             joinable = False
             continue
         starts_block = line.startswith(("#", "|")) or _LIST_MARKER.match(line) is not None
-        if joinable and not starts_block:
-            blocks[-1] += " " + line
+        if joinable and not starts_block:  # a Thai or Lao line ends its sentence; elsewhere lines wrap
+            blocks[-1] += ("\n" if _THAI_LAO.search(line) else " ") + line
         else:
             blocks.append(line)
         joinable = not line.startswith(("#", "|"))
@@ -130,24 +136,28 @@ def _table_line(line: str, header: list[str] | None) -> tuple[list[str] | None, 
 
 
 def _clean(line: str) -> str:
-    """Markdown out, a link's text in; spaces tidied. A pointer to another guide in brackets or
+    """Markdown out, a link's text in; spaces tidied, line breaks kept. A pointer to another guide in brackets or
     after a semicolon ("; see [quick wins](quick-wins.md) for what LEDs save") goes: offline it
     points nowhere, and the sentence reads whole without it."""
     line = _CROSS_REFERENCE.sub("", line)
     line = _LINK.sub(lambda m: m.group(1), line)
-    return " ".join(_EMPHASIS.sub("", line).split())
+    return "\n".join(" ".join(part.split()) for part in _EMPHASIS.sub("", line).splitlines())
 
 
-def _sentences_of(line: str) -> list[tuple[str, bool]]:
-    """(sentence, whether it fits MAX_CHARS) for each sentence of a line."""
-    found: list[tuple[str, bool]] = []
-    for part in _SCRIPT_END.split(line):
-        for sentence in _split_latin(part):
-            for piece in _split_thai_lao(sentence):
-                piece = piece.strip()
-                if len(piece) >= _MIN_CHARS:
-                    found.extend(_fit(piece))
-    return found
+def _sentences_of(block: str) -> list[tuple[str, bool]]:
+    """(sentence, whether it fits MAX_CHARS) for each sentence of a block."""
+    return [unit for sentence in _whole_sentences(block) for unit in _fit(sentence)]
+
+
+def _whole_sentences(block: str) -> list[str]:
+    """A block's sentences, at each script's sentence ends, however long."""
+    return [
+        piece.strip()
+        for part in _SCRIPT_END.split(block)
+        for sentence in _split_latin(part)
+        for piece in _THAI_LAO_STOP.split(sentence)
+        if len(piece.strip()) >= _MIN_CHARS
+    ]
 
 
 def _split_latin(text: str) -> list[str]:
@@ -161,30 +171,6 @@ def _split_latin(text: str) -> list[str]:
         start = match.end()
     parts.append(text[start:])
     return parts
-
-
-def _split_thai_lao(text: str) -> list[str]:
-    """Thai and Lao write no full stop (Lao sometimes does): a space between two words of the
-    script ends a phrase, often a sentence. A short run of phrases stays one unit; a long one is
-    cut at spaces into parts of about a sentence's length, preferably right after a bracket
-    that names a source (the end of an attribution), never before a word that continues a sentence."""
-    pieces = []
-    for run in _THAI_LAO_STOP.split(text):
-        if len(run) <= _THAI_LAO_SENTENCE:
-            pieces.append(run)
-            continue
-        gaps = [g for g in _THAI_LAO_GAP.finditer(run) if not run.startswith(_THAI_LAO_GLUE, g.end())]
-        start = 0
-        while True:
-            ready = [g for g in gaps if g.start() - start >= _THAI_LAO_PART]
-            if not ready or len(run) - start <= _THAI_LAO_SENTENCE:
-                break
-            near = [g for g in ready if g.start() - start <= _THAI_LAO_SENTENCE and _ATTRIBUTION_END.search(run, 0, g.start())]
-            cut = (near or ready)[0]
-            pieces.append(run[start : cut.start()])
-            start = cut.end()
-        pieces.append(run[start:])
-    return pieces
 
 
 def _fit(sentence: str) -> list[tuple[str, bool]]:

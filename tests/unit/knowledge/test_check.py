@@ -13,7 +13,7 @@ from bot.knowledge import check_folder, load_folder
 from bot.knowledge.check import check_paths
 from bot.knowledge.status import Cell, translation_status
 from bot.knowledge.translations import fingerprint, stamp
-from bot.language import other_language
+from bot.language import other_language, unquotable_lines
 from tests.support import add_deadline
 
 TODAY = dt.date(2026, 11, 23)
@@ -235,6 +235,20 @@ def test_a_guide_written_in_another_language_than_its_lang_is_reported(tiny_know
     assert any(str(p).endswith("lang is 'vi' but the text reads as 'en' (2 of 2 paragraphs)") and "vi/led-lighting.md:4:" in str(p) for p in report.problems), (
         report.problems
     )
+
+
+def test_a_sentence_too_long_to_quote_is_reported_at_its_line(tiny_knowledge: Path) -> None:
+    """An offline answer never quotes it whole: the content team hears where, as a warning."""
+    assert check_folder(load_folder(tiny_knowledge), today=TODAY, too_long=unquotable_lines).problems == []
+    path = tiny_knowledge / LED
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if i > 5 and line and not line.startswith(("#", "-", "|")) and ":" not in line)
+    lines[at] += " And it goes on" + ", and on" * 60 + "."
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = check_folder(load_folder(tiny_knowledge), today=TODAY, strict=True, too_long=unquotable_lines)
+    problems = [str(p) for p in report.problems if "too long" in p.message]  # the Vietnamese translation is now stale too
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:{at + 1}: warning: a sentence of "), problems
+    assert problems[0].endswith("too long for an offline answer to quote: split it")
 
 
 def test_a_translation_section_without_the_glossary_term_is_a_warning_even_when_strict(tiny_knowledge: Path) -> None:
