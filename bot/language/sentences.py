@@ -29,7 +29,7 @@ _LATIN_END = re.compile(r"(?<=[a-z0-9%)\]”\"'][.!?])\s+(?=[\"“(]?[A-ZÀ-Ỹ�
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Dr|Mr|Mrs|Ms|St|Co|Ltd|Inc|approx|U\.S|Rp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
 _SCRIPT_END = re.compile(r"(?<=[។။])\s*|\n")  # and a line break inside a block: Thai and Lao end sentences so
 _THAI_LAO = re.compile(r"[\u0E00-\u0EFF]")
-_THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF][.!?])\s+(?=[\u0E00-\u0EFF])")
+_THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF]{4}[.!?])\s+(?=[\u0E00-\u0EFF])")  # not after an abbreviation: "สปป. ลาว", "พ.ศ. 2567"
 _GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
 _GUIDE_LINK_TEXT = re.compile(r"\[([^\]]+)\]\([^()\s]*\.md\)")
 # "See" in the languages we serve: a sentence that names another guide and says this is a pointer,

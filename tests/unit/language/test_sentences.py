@@ -112,6 +112,8 @@ def test_in_thai_and_lao_a_line_is_a_sentence_and_a_longer_run_is_never_cut_at_a
     run = " ".join([second] * 5)  # no line break: one unit, too long to quote, kept for search
     [unit] = split_sentences(run)
     assert unit.text == run and not unit.quotable
+    lao = "ສະຖານທີ່ແຫ່ງນີ້ຢູ່ໃນ ສປປ. ລາວ ແລະ ໄທ ມາແລ້ວຫຼາຍປີ."  # an abbreviation's dot ends no sentence
+    assert [s.text for s in split_sentences(lao + " ປະໂຫຍກທີສອງກໍຍາວພໍສົມຄວນ.")] == [lao, "ປະໂຫຍກທີສອງກໍຍາວພໍສົມຄວນ."]
     english = "A paragraph wrapped\nover two lines is one sentence."
     assert [s.text for s in split_sentences(english)] == ["A paragraph wrapped over two lines is one sentence."]
 
