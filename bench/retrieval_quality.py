@@ -13,12 +13,13 @@ language for:
   (d) shipped: our retriever with the settings' weights.
 Then the shipped retriever again with the owner's country set: each question's language gives
 the country (vi → VN, th → TH, id → ID, ms → MY, tl → PH, km → KH, lo → LA, my → MM, en → SG).
-Our index is the one `greenbot index` keeps in data/ (brought up to date first); the naive one is built once in bench/out/. Prints figures; asserts nothing.
+Our index is the one `greenbot index` keeps in data/ (brought up to date first); the naive one is kept in bench/out/ and built again when the guides change. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,14 +44,19 @@ Search = Callable[[dict[str, object]], list[str]]  # a question → the groups o
 
 
 def naive(embeddings: LocalE5Embeddings) -> Search:
-    """The baseline: character chunks of whole guides, dense similarity only."""
+    """The baseline: character chunks of whole guides, dense similarity only; re-embedded whenever
+    the guides change, so that both sides always read the same knowledge."""
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    folder = load_folder(ROOT / "knowledge")
+    pieces = [(text, d.group_id) for d in folder.documents for text in splitter.split_text(f"{d.meta.title}\n\n{d.body}")]
+    name = "naive-" + hashlib.sha256(repr(pieces).encode("utf-8")).hexdigest()[:16]
     client = open_client(Settings(_env_file=None).retrieval, OUT / "naive")  # type: ignore[call-arg]
-    collection = client.get_or_create_collection("naive", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+    for old in client.list_collections():
+        if old.name != name:
+            client.delete_collection(old.name)
+    collection = client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
     if not collection.count():
-        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-        folder = load_folder(ROOT / "knowledge")
-        pieces = [(text, d.group_id) for d in folder.documents for text in splitter.split_text(f"{d.meta.title}\n\n{d.body}")]
-        print(f"naive baseline: embedding {len(pieces)} chunks of 1,000 characters (once; kept in {OUT / 'naive'})", flush=True)
+        print(f"naive baseline: embedding {len(pieces)} chunks of 1,000 characters (kept in {OUT / 'naive'} until the guides change)", flush=True)
         for start in range(0, len(pieces), 500):
             batch = pieces[start : start + 500]
             texts = [text for text, _ in batch]
