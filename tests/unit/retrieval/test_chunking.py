@@ -43,7 +43,7 @@ def test_a_passage_is_rebuilt_from_its_records(tiny_knowledge: Path, embeddings:
 def test_long_sections_are_cut_within_the_budget(tiny_knowledge: Path, embeddings: LocalE5Embeddings) -> None:
     path = tiny_knowledge / "en" / "flood-plan.md"
     english = "Keep stock on high shelves and copies of records away from the premises. "
-    thai = "เก็บสินค้าไว้บนชั้นสูงและเก็บสำเนาเอกสารไว้นอกสถานที่ "
+    thai = "เก็บสินค้าไว้บนชั้นสูงและเก็บสำเนาเอกสารไว้นอกสถานที่\n"  # Thai guides end each sentence with a line break
     path.write_text(path.read_text(encoding="utf-8") + f"\n## Long English\n\n{english * 40}\n\n## Long Thai\n\n{thai * 40}\n", encoding="utf-8")
     records = _records(tiny_knowledge, "flood-plan", embeddings, tokens=60, sentences=3)
     passages: dict[int, list] = {}
