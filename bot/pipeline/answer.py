@@ -222,8 +222,8 @@ class Pipeline:
                 logger.warning("model failed, answering offline: %s", exc)
                 notices.append(Notice.MODEL_FAILED)
         if answer is None:
-            with tally.timed("composing"):
-                answer = self._offline(standalone, lang, sources, offered, hits, notices, question.country)
+            with tally.timed("composing"):  # in a worker thread too: a hung server sends every waiting chat here at once
+                answer = await asyncio.to_thread(self._offline, standalone, lang, sources, offered, hits, notices, question.country)
         read = [h.chunk.section_text or h.chunk.text for h in hits if h.chunk.group_id in {s.original_id for s in answer.sources}]
         if closed := not_open_lines(self.directory, (text, answer.text, *read), self._prompts, lang, today):  # also a grant a quote calls "the grant"
             answer = replace(answer, text="\n\n".join([answer.text, *closed]))
