@@ -75,16 +75,7 @@ def check_folder(
         if wrong_language is not None:
             problems.extend(_check_language(doc, wrong_language))
         if too_long is not None:
-            problems.extend(
-                Problem(
-                    doc.path,
-                    doc.body_line + at,
-                    f"a sentence of {length} characters is too long for an offline answer to quote: split it"
-                    + (" (Thai and Lao: end each sentence with a line break)" if doc.meta.lang in ("th", "lo") else ""),
-                    "warning",
-                )
-                for at, length in too_long(doc.body)
-            )
+            problems.extend(_check_lengths(doc, too_long))
         if doc.meta.review_by < today:
             problems.append(
                 Problem(
@@ -275,6 +266,15 @@ def _check_language(doc: Document, wrong_language: LanguageCheck) -> list[Proble
             )
         ]
     return []
+
+
+def _check_lengths(doc: Document, too_long: LengthCheck) -> list[Problem]:
+    """Each sentence an offline answer can never quote whole, as a warning at its line."""
+    hint = " (Thai and Lao: end each sentence with a line break)" if doc.meta.lang in ("th", "lo") else ""
+    return [
+        Problem(doc.path, doc.body_line + at, f"a sentence of {length} characters is too long for an offline answer to quote: split it{hint}", "warning")
+        for at, length in too_long(doc.body)
+    ]
 
 
 def _check_links(doc: Document) -> list[Problem]:

@@ -151,13 +151,8 @@ def _sentences_of(block: str) -> list[tuple[str, bool]]:
 
 def _whole_sentences(block: str) -> list[str]:
     """A block's sentences, at each script's sentence ends, however long."""
-    return [
-        piece.strip()
-        for part in _SCRIPT_END.split(block)
-        for sentence in _split_latin(part)
-        for piece in _THAI_LAO_STOP.split(sentence)
-        if len(piece.strip()) >= _MIN_CHARS
-    ]
+    pieces = (piece.strip() for part in _SCRIPT_END.split(block) for sentence in _split_latin(part) for piece in _THAI_LAO_STOP.split(sentence))
+    return [piece for piece in pieces if len(piece) >= _MIN_CHARS]
 
 
 def _split_latin(text: str) -> list[str]:

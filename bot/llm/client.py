@@ -154,9 +154,9 @@ class _Bound:
     def stall_after(self, seconds: float) -> None:
         """From now on the call ends only when nothing more comes for `seconds` (less up to a
         second, or half of them when fewer): a reply the owner is already reading as a draft is
-        let finish, however slowly the server writes it. The end moves at most once a second,
-        not at every word: 200 streams at 40 words a second would otherwise reschedule 8,000
-        timers a second on the event loop. (It stays before the HTTP client's own read timeout,
+        let finish, however slowly the server writes it. The end moves at most once a second (for
+        a call timeout of 2 s or more), not at every word: 200 streams at 40 words a second would
+        otherwise reschedule 8,000 timers a second on the event loop. (It stays before the HTTP client's own read timeout,
         which would say less.)"""
         now = asyncio.get_running_loop().time()
         when = self._scope.when()
