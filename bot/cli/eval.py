@@ -17,17 +17,14 @@ import typer
 
 from bot.cli.app import ensure_index, eval_app, fail, settings_of
 from bot.errors import GreenbotError
-from bot.evaluation.compare import compare, format_comparison
-from bot.evaluation.feedback_cases import draft_cases
-from bot.evaluation.gates import BASELINE_FILE, GATES_FILE, check, load_gates
-from bot.evaluation.records import EXIT_INFRASTRUCTURE, BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
-from bot.evaluation.reports import terminal_summary
-from bot.evaluation.runs import LATEST, RUNS_FOLDER, find_run, read_rows, write_baseline, write_run
-from bot.evaluation.suite import load_suites, suite_files
+from bot.evaluation.layout import BASELINE_FILE, GATES_FILE, LATEST, RUNS_FOLDER
 
+# Each command imports the evaluation machinery it uses when it runs: the metrics load the
+# language models and the harness the pipeline, which `greenbot --help` has no need of.
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.evaluation.harness import Selection
+    from bot.evaluation.records import BaselineRow, GateVerdict, Provenance, ResultRow, RunSummary
 
 
 SUITES = typer.Argument(None, help="Suite files; all of eval/suites/ when none is named.", show_default=False)
@@ -71,6 +68,8 @@ def gate(
     gates: Path | None = GATES,
 ) -> None:
     """Run the suites and check them against the baseline and the gates (the CI check)."""
+    from bot.evaluation.records import EXIT_INFRASTRUCTURE
+
     settings = settings_of(ctx)
     try:
         summary, _ = _run_and_gate(settings, _selection(suites, lang), out=out, baseline=baseline or settings.paths.eval_dir / BASELINE_FILE, gates=gates)
@@ -90,6 +89,9 @@ def bless(
     baseline: Path | None = typer.Option(None, "--baseline", help="Baseline file to write.", show_default="eval/baseline.json"),
 ) -> None:
     """Make a run the new baseline, deliberately (review `compare` against the old one first)."""
+    from bot.evaluation.records import EXIT_INFRASTRUCTURE
+    from bot.evaluation.runs import find_run, read_rows, write_baseline
+
     settings = settings_of(ctx)
     target = baseline or settings.paths.eval_dir / BASELINE_FILE
     provenance: Provenance
@@ -112,6 +114,9 @@ def compare_runs(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON, with every flipped case."),
 ) -> None:
     """Metric deltas between two runs, and the cases that flipped (improved, regressed, new, removed)."""
+    from bot.evaluation.compare import compare, format_comparison
+    from bot.evaluation.runs import find_run, read_rows
+
     eval_dir = settings_of(ctx).paths.eval_dir
     (_, rows_a), (_, rows_b) = read_rows(find_run(a, eval_dir)), read_rows(find_run(b, eval_dir))
     result = compare(rows_a, rows_b)
@@ -121,8 +126,10 @@ def compare_runs(
 @eval_app.command("check")
 def check_suites(ctx: typer.Context, suites: list[Path] | None = SUITES) -> None:
     """Validate suites (fields, languages, known documents, unique ids) without running them."""
-    settings = settings_of(ctx)
+    from bot.evaluation.suite import load_suites, suite_files
     from bot.knowledge import load_folder
+
+    settings = settings_of(ctx)
 
     known = {doc.meta.id for doc in load_folder(settings.paths.knowledge_dir).documents}
     cases = load_suites(suites or suite_files(settings.paths.eval_dir), known_sources=known)
@@ -136,6 +143,9 @@ def from_feedback(
     out: Path | None = typer.Option(None, "--out", "-o", help="Draft suite to write.", show_default="eval/drafts/feedback-<date>.yaml"),
 ) -> None:
     """Turn 👎 feedback into draft cases for review (they are not run until moved to eval/suites/)."""
+    from bot.evaluation.feedback_cases import draft_cases
+    from bot.evaluation.suite import load_suites, suite_files
+
     settings = settings_of(ctx)
     existing = {case.id for case in load_suites(suite_files(settings.paths.eval_dir))}
     text, count = draft_cases(feedback, existing)
@@ -149,7 +159,10 @@ def _run_and_gate(
     settings: Settings, selection: Selection, *, out: Path | None, baseline: Path | None, gates: Path | None, repeat: int = 1, judge: bool = False
 ) -> tuple[RunSummary, list[ResultRow]]:
     """Run the selected cases, gate them when a baseline is given, write the run folder, print the figures per language and the verdict."""
+    from bot.evaluation.gates import check, load_gates
     from bot.evaluation.harness import evaluate, select_cases  # the pipeline, the retriever and the model client
+    from bot.evaluation.reports import terminal_summary
+    from bot.evaluation.runs import read_rows, write_run
     from bot.retrieval import open_retriever
 
     cases, topics, warnings = select_cases(settings, selection)

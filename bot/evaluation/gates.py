@@ -20,8 +20,6 @@ from bot.errors import EvaluationError
 from bot.evaluation.records import BaselineRow, GateVerdict, Provenance
 from bot.evaluation.summary import counted, critical_failures, metric_means
 
-GATES_FILE = "gates.yaml"
-BASELINE_FILE = "baseline.json"
 _EPSILON = 1e-9
 
 

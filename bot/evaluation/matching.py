@@ -11,7 +11,7 @@ import logging
 import re
 import unicodedata
 
-from bot.pipeline.grounding import NATIVE_DIGITS
+from bot.language.figures import NATIVE_DIGITS
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from sacrebleu import CHRF
 from bot.evaluation.matching import comparable, contains
 from bot.evaluation.suite import Expect
 from bot.language import FAMILIES, detect
+from bot.language.figures import CITATION, numbers_in, ungrounded_numbers
 from bot.language.scripts import count_letters, decide_by_script
 from bot.language.tokens import clean
-from bot.pipeline.grounding import CITATION, numbers_in, ungrounded_numbers
 
 logger = logging.getLogger(__name__)
 

@@ -17,13 +17,12 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.errors import EvaluationError
+from bot.evaluation.layout import LATEST, RUNS_FOLDER
 from bot.evaluation.records import Baseline, BaselineRow, Provenance, ResultRow, RunMeta, RunMode, RunSummary
 from bot.evaluation.reports import write_reports
 
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
-RUNS_FOLDER = "runs"  # under eval/: where `greenbot eval run` writes, and where run names are looked up
-LATEST = "latest"
 
 _T = TypeVar("_T")
 

@@ -46,11 +46,11 @@ from bot.domain import (
 from bot.errors import LLMBadOutput, LLMError
 from bot.knowledge import Directory, Referrals
 from bot.language import Detection, Priors, detect
+from bot.language.figures import check_citations, ungrounded_numbers
 from bot.pipeline.budget import Fitted, TokenBudget
 from bot.pipeline.compose import compose
 from bot.pipeline.deadline import ModelTime
 from bot.pipeline.events import Answered, Drafted, Event, Retrieved
-from bot.pipeline.grounding import check_citations, ungrounded_numbers
 from bot.pipeline.guards import is_injection, is_unsafe
 from bot.pipeline.intent import MessageKind, classify
 from bot.pipeline.programmes import Offer, not_open_lines, offer, offered_lines

@@ -1,4 +1,5 @@
-"""Checks after generation: citations name retrieved sources, and figures appear in them."""
+"""Citations and figures in a text: the pipeline checks a reply with these, and the evaluation
+scores answers with the same rules."""
 
 from __future__ import annotations
 
