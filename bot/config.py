@@ -116,6 +116,7 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(default=30, ge=1)  # below the usual 60: a passage ranked first by one list counts for more (development half)
     dense_weight: float = Field(default=1.0, ge=0)  # weight of the dense list in the fusion
     lexical_weight: float = Field(default=1.0, ge=0)  # weight of the BM25 list
+    synonym_weight: float = Field(default=0.5, ge=0)  # BM25 of the question with the glossary's other forms, in its language, of the terms it uses
     expansion_weight: float = Field(default=0.25, ge=0)  # BM25 of the glossary's English terms of a non-English question
     passage_weight: float = Field(default=0.5, ge=0)  # dense score: mean of the passage's sentence vectors ...
     sentence_weight: float = Field(default=0.5, ge=0)  # ... its best sentence ...

@@ -2,11 +2,12 @@
 
 A passage's dense score comes from its sentences' vectors (their mean, and the best of them)
 and its guide's title vector; BM25 ranks the passage text with its title and heading. The lists
-are fused by reciprocal rank, each weighted by what it can know (settings). A non-English
-question also brings the English terms of the glossary it uses (expansion.py), searched over the
-English guides by BM25. (As a second dense query too, weighted 0.25, they changed no figure of
-either half or the core suite, and cost an embedding: not kept.) The owner's country and kind of business are
-preferences: passages of guides for them gain a little, nothing is filtered out.
+are fused by reciprocal rank, each weighted by what it can know (settings). The glossary adds two
+BM25 lists (expansion.py): any question again with the other forms, in its language, of the terms
+it uses ("ref" as "refrigerator"), and a non-English question's English terms over the English
+guides. (The English terms as a second dense query, weighted 0.25, changed no figure of either
+half or the core suite, and cost an embedding: not kept.) The owner's country and kind of
+business are preferences: passages of guides for them gain a little, nothing is filtered out.
 
 Then each hit is shown in the owner's language: a passage of the same section of the translation
 (sections line up across translations), the one whose sentences are closest to the question.
@@ -188,6 +189,9 @@ class HybridRetriever:
             (settings.dense_weight, _top(question.passages, settings.candidates)),
             (settings.lexical_weight, snap.lexical.search(query, settings.candidates, mask)),
         ]
+        synonyms = self._expander.synonyms(query, lang)
+        if synonyms:  # "ref" also searched as the "refrigerator" the guides write
+            lists.append((settings.synonym_weight * settings.lexical_weight, snap.lexical.search(f"{query} {' '.join(synonyms)}", settings.candidates, mask)))
         for text, vector in zip(extra, vectors[1:], strict=True):  # a model's English query: as good as the question
             lists.append((settings.dense_weight, _top(self._dense(snap, vector, mask).passages, settings.candidates)))
             lists.append((settings.lexical_weight, snap.lexical.search(text, settings.candidates, english_only)))

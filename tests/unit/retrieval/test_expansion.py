@@ -1,0 +1,48 @@
+"""The glossary's bridges: English terms for a question in another language, and the other forms
+of a term in the question's own language."""
+
+from __future__ import annotations
+
+from bot.knowledge.glossary import Glossary, Term
+from bot.retrieval.expansion import QueryExpander
+
+FRIDGE = Term(
+    en=["refrigerator", "fridge"],
+    vi=["tủ lạnh"],
+    th=["ตู้เย็น"],
+    id=["kulkas"],
+    ms=["peti sejuk"],
+    tl=["refrigerator", "ref", "pridyider"],
+    km=["ទូទឹកកក"],
+    lo=["ຕູ້ເຢັນ"],
+    my=["ရေခဲသေတ္တာ"],
+)
+BILL = Term(
+    en=["electricity bill"],
+    vi=["hóa đơn tiền điện", "tiền điện"],
+    th=["ค่าไฟ"],
+    id=["tagihan listrik"],
+    ms=["bil elektrik"],
+    tl=["bayarin sa kuryente"],
+    km=["វិក្កយបត្រអគ្គិសនី"],
+    lo=["ຄ່າໄຟ"],
+    my=["လျှပ်စစ်မီတာခ"],
+)
+EXPANDER = QueryExpander(Glossary(terms={"refrigerator": FRIDGE, "electricity-bill": BILL}, lines={}))
+
+
+def test_a_question_in_another_language_gets_the_english_terms_it_uses() -> None:
+    assert EXPANDER.english_terms("ตู้เย็นกินค่าไฟมาก") == ["refrigerator", "electricity bill"]  # longest form first
+
+
+def test_a_colloquial_form_brings_the_forms_the_guides_write() -> None:
+    assert EXPANDER.synonyms("pano mag tipid s kuryente s ref namin", "tl") == ["refrigerator", "pridyider"]
+
+
+def test_synonyms_are_in_the_questions_language_whatever_language_the_term_was_written_in() -> None:
+    assert EXPANDER.synonyms("tủ lạnh hao điện, giảm tiền điện thế nào?", "vi") == ["hóa đơn tiền điện"]
+    assert EXPANDER.synonyms("fridge ร้านกินไฟ", "th") == ["ตู้เย็น"]
+
+
+def test_a_question_without_glossary_terms_has_no_synonyms() -> None:
+    assert EXPANDER.synonyms("hello", "en") == []
