@@ -118,6 +118,12 @@ def test_floors_and_per_language_overrides() -> None:
     assert "hit@5 (km): 0.000 below the floor 0.200" in breaches
 
 
+def test_a_floor_for_the_whole_run_can_be_above_each_languages() -> None:
+    gates = GATES.model_copy(update={"overall": {"hit@5": MetricGate(floor=0.8, max_drop=1.0)}})
+    mixed = [row("a"), row("b"), row("c", "km"), row("d", "km", hit=0.0)]
+    assert check(mixed, SETTINGS, baseline(mixed), gates).breaches == ("hit@5 (overall): 0.750 below the floor 0.800",)
+
+
 def test_a_failed_critical_case_is_a_breach_even_when_figures_hold() -> None:
     now = [*BEFORE[:3], row("d", "km", severity="critical", passed=False)]
     assert check(now, SETTINGS, baseline(BEFORE), GATES).breaches == ("critical case failed: d",)
@@ -145,6 +151,7 @@ def test_a_run_of_one_language_is_compared_with_that_language_only() -> None:
 def test_the_committed_gates_file_loads(tmp_path: Path) -> None:
     gates = load_gates(REPO / "eval" / "gates.yaml")
     assert gates.for_language("en")["hit@5"].floor > gates.metrics["hit@5"].floor
+    assert gates.for_overall()["must_include"].floor > gates.metrics["must_include"].floor
     bad = tmp_path / "gates.yaml"
     bad.write_text("metrics:\n  hit@5: {flor: 0.5}\n", encoding="utf-8")
     with pytest.raises(EvaluationError, match="invalid gates"):
