@@ -13,13 +13,15 @@ from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.replies import sent_to_private_chat, tapped, ui_language
 
+ALERTS_START = "alerts"  # the deep link t.me/<bot>?start=alerts opens the private chat with /start alerts
+
 
 async def alerts_command(update: Update, context: BotContext) -> None:
     """The kinds of alert, each a button showing whether it is on."""
     services, user, message = context.services, update.effective_user, update.effective_message
     assert user is not None and message is not None
     lang = await ui_language(user, services)
-    if await sent_to_private_chat(message, context.bot.username, services, lang, "alerts_private_only"):
+    if await sent_to_private_chat(message, context.bot.username, services, lang, "alerts_private_only", start=ALERTS_START):
         return
     chosen = await services.alerts.kinds(str(user.id))
     await message.reply_text(services.prompts.message(lang, "alerts_intro"), reply_markup=keyboards.alerts(services.prompts, lang, chosen))

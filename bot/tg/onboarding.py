@@ -10,7 +10,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from bot.domain import ASEAN_COUNTRIES, LANGUAGES, SECTORS, Profile
 from bot.prompts import Prompts
-from bot.tg import account, keyboards
+from bot.tg import account, alerts, keyboards
 from bot.tg.context import BotContext
 from bot.tg.render import render_text
 from bot.tg.replies import say, send_parts, tapped, ui_language
@@ -19,9 +19,13 @@ from bot.tg.replies import say, send_parts, tapped, ui_language
 async def start(update: Update, context: BotContext) -> None:
     """Greet in the user's language, say what the bot does in two lines, start the onboarding.
 
-    `/start mydata` comes from the deep link a group gets for /mydata: send the export instead."""
+    `/start mydata` and `/start alerts` come from the deep links a group gets for /mydata and
+    /alerts: send the export, or show the alerts screen, instead."""
     if context.args == [account.MYDATA_START]:
         await account.mydata_command(update, context)
+        return
+    if context.args == [alerts.ALERTS_START]:
+        await alerts.alerts_command(update, context)
         return
     services = context.services
     lang = await ui_language(update.effective_user, services)

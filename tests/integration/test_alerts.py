@@ -153,10 +153,15 @@ async def test_an_owner_switches_alerts_on_and_off_in_their_language_and_mydata_
     assert await bot.rows("alert_subscriptions") == []
 
 
-async def test_in_a_group_alerts_point_to_the_private_chat(bot: RunningBot) -> None:
+async def test_in_a_group_alerts_point_to_the_private_chat_where_the_link_opens_them(bot: RunningBot) -> None:
     bot.api.push_text("/alerts", chat_id=-100, language_code="en")
     [reply] = await bot.api.wait_for(1)
-    assert reply["text"] == "Alerts come in our private chat. Open it and send /alerts there: https://t.me/greenguide_test_bot" and "reply_markup" not in reply
+    assert reply["text"] == "Alerts come in our private chat. Open it and send /alerts there: https://t.me/greenguide_test_bot?start=alerts"
+    assert "reply_markup" not in reply
+    bot.api.push_text("/start alerts", language_code="en")  # what the link sends in the private chat
+    [screen] = (await bot.api.wait_for(2))[1:]
+    assert int(screen["chat_id"]) == 1 and screen["text"].startswith("Choose what I may send you.")
+    assert [b["callback_data"] for b in bot.buttons(screen)] == ["alert:guides", "alert:deadlines", "alert:tip", "alert:news"]
 
 
 async def test_the_daily_job_in_greenbot_run_sends_what_the_command_would(start_bot: StartBot, knowledge: Path, tiny_retriever: HybridRetriever) -> None:
