@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.storage import AlertStore
 
 _TODAY = typer.Option(None, "--today", formats=["%Y-%m-%d"], help="Plan as on this day (YYYY-MM-DD).", show_default="today")
+_UNCONFIRMED_AFTER_MIN = 60  # a run still sending holds its claims for seconds, not an hour
 _DRY_RUN = typer.Option(False, "--dry-run", help="Send nothing: print how many messages would go out, per kind and language, and one sample per language.")
 
 
@@ -41,6 +42,33 @@ def send(ctx: typer.Context, dry_run: bool = _DRY_RUN, on: dt.datetime | None = 
         return await plan_alerts(store, Prompts(settings.paths.prompts_dir), settings.paths.knowledge_dir, directory, settings, today)
 
     asyncio.run(_outreach(settings, planned, dry_run, f"alerts for {today.isoformat()}"))
+
+
+@alerts_app.command("unconfirmed")
+def unconfirmed(
+    ctx: typer.Context,
+    older_than: int = typer.Option(_UNCONFIRMED_AFTER_MIN, "--older-than", min=0, help="Count only alerts claimed at least this many minutes ago."),
+    retry: bool = typer.Option(False, "--retry", help="Let the next run send them again: an owner who did get one gets it twice."),
+) -> None:
+    """Alerts a crash or a cut-off call left unconfirmed: they may not have arrived, and are not sent again unless you --retry."""
+    from bot.storage import AlertStore, open_db
+
+    settings = settings_of(ctx)
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=older_than)
+
+    async def run() -> int:
+        db = await open_db(settings.database_path)
+        try:
+            store = AlertStore(db)
+            return await (store.retry_unconfirmed(before) if retry else store.unconfirmed(before))
+        finally:
+            await db.close()
+
+    count = asyncio.run(run())
+    if retry:
+        typer.echo(f"{count} unconfirmed alerts will be sent again by the next run that plans them")
+    else:
+        typer.echo(f"{count} alerts claimed over {older_than} minutes ago are unconfirmed" + (": `--retry` lets the next run send them again" if count else ""))
 
 
 @app.command("broadcast")
@@ -76,11 +104,15 @@ async def _outreach(settings: Settings, planned: Callable[[AlertStore], Awaitabl
     """Plan with the ledger, then print the plan or send it."""
     from bot.storage import AlertStore, open_db
 
+    started = dt.datetime.now(dt.UTC)  # claims older than this are other runs'
     db = await open_db(settings.database_path)
     try:
         store = AlertStore(db)
         plan = await planned(store)
         typer.echo(f"{title}: {plan.owners} owners opted in, {len(plan.messages)} messages to send, {plan.held} alerts already in the ledger")
+        stuck = await store.unconfirmed(started)
+        if stuck:
+            typer.echo(f"{stuck} alerts of earlier runs are unconfirmed (a crash or a cut-off call) and are not sent again: see `greenbot alerts unconfirmed`")
         if dry_run:
             _show(plan)
             return

@@ -3,7 +3,9 @@
 The ledger is what makes sending safe to repeat: an alert is claimed for an owner (a row in
 state SENDING, committed) before it is sent, and a run skips every alert the ledger already
 holds for that owner, except those Telegram refused. A crash therefore never causes a second
-copy; at worst the alerts being sent at that moment stay SENDING and are not tried again.
+copy; at worst the alerts being sent at that moment stay SENDING and are not tried again, unless
+the programme staff choose to (`greenbot alerts unconfirmed --retry`), accepting that an owner
+may then get one twice.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bot.domain import AlertKind, Delivery, Subscriber
 
 _BATCH = 5000  # rows a trip to the database thread: 100,000 owners are read in seconds, not minutes
 _HELD = tuple(outcome.value for outcome in Delivery if outcome is not Delivery.REFUSED)  # never sent again
+_UNCONFIRMED = (Delivery.SENDING.value, Delivery.UNKNOWN.value)  # may or may not have arrived
 
 
 class AlertStore:
@@ -102,6 +105,29 @@ class AlertStore:
             (outcome.value, user_id, *alerts),
         )
         await self._db.commit()
+
+    async def unconfirmed(self, before: dt.datetime) -> int:
+        """Alerts claimed before `before` (UTC) that no run confirmed: a crash or a call cut off
+        mid-send left them, and they may or may not have arrived."""
+        query = f"SELECT COUNT(*) FROM alert_deliveries WHERE outcome IN ({_marks(_UNCONFIRMED)}) AND updated_at < ?"
+        async with self._db.execute(query, (*_UNCONFIRMED, _stamp(before))) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def retry_unconfirmed(self, before: dt.datetime) -> int:
+        """Let the next run that plans them send those alerts again (an owner may get one twice)."""
+        cursor = await self._db.execute(
+            f"UPDATE alert_deliveries SET outcome = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            f"WHERE outcome IN ({_marks(_UNCONFIRMED)}) AND updated_at < ?",
+            (Delivery.REFUSED.value, *_UNCONFIRMED, _stamp(before)),
+        )
+        await self._db.commit()
+        return cursor.rowcount
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """`moment` as the ledger writes its times (SQLite's strftime('%Y-%m-%dT%H:%M:%fZ')), to compare as text."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _marks(values: Collection[object]) -> str:

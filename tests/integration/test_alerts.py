@@ -247,6 +247,17 @@ async def test_a_run_killed_halfway_and_run_again_sends_no_alert_twice(greenbot:
     assert max(per_chat.values()) == 1  # no owner got anything twice
     assert 0 <= len(owners) - len(per_chat) <= in_flight <= 32  # at most the sends under way at the kill are lost
     assert len(per_chat) == len(bot_api.sent()) and len(bot_api.sent()) - first == len(owners) - ledger["sent"] // 2 - in_flight
+    assert f"{2 * in_flight} alerts of earlier runs are unconfirmed" in result.output or in_flight == 0
+
+    # the staff may choose to send those again, knowing that some did arrive
+    shown = await asyncio.to_thread(greenbot, "alerts", "unconfirmed", "--older-than", "0")
+    assert shown.output.startswith(f"{2 * in_flight} alerts claimed over 0 minutes ago are unconfirmed")
+    retried = await asyncio.to_thread(greenbot, "alerts", "unconfirmed", "--older-than", "0", "--retry")
+    assert retried.output.startswith(f"{2 * in_flight} unconfirmed alerts will be sent again")
+    again = await asyncio.to_thread(greenbot, "alerts", "send", "--today", TODAY, rate=500)
+    assert again.exit_code == 0, again.output
+    assert set(_per_chat(bot_api)) == set(owners)  # nobody is left out now
+    assert len(bot_api.sent()) - len(owners) <= in_flight  # the price: a second copy for those that had arrived
 
 
 # --- greenbot broadcast ----------------------------------------------------------------------

@@ -140,6 +140,19 @@ async def test_the_ledger_holds_an_alert_once_and_lets_go_only_of_refused_ones(d
     assert await alerts.held([guide[0]]) == {("u1", guide[0])} and await alerts.held([]) == set()
 
 
+async def test_alerts_a_crash_left_unconfirmed_are_counted_and_sent_again_only_when_asked(db: aiosqlite.Connection) -> None:
+    alerts, guide, tip = AlertStore(db), ("guide:led:2026-11-23", AlertKind.GUIDES), ("tip:2026-12", AlertKind.TIP)
+    assert await alerts.claim("u1", [guide, tip])
+    await alerts.record("u1", [tip[0]], Delivery.SENT)  # the guide's send never came back
+    long_ago, later = dt.datetime(2020, 1, 1, tzinfo=dt.UTC), dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    assert (await alerts.unconfirmed(long_ago), await alerts.unconfirmed(later)) == (0, 1)
+    assert await alerts.retry_unconfirmed(long_ago) == 0  # claimed since: perhaps a run still sending
+    assert not await alerts.claim("u1", [guide])
+    assert await alerts.retry_unconfirmed(later) == 1
+    assert await alerts.unconfirmed(later) == 0
+    assert await alerts.claim("u1", [guide]) and not await alerts.claim("u1", [tip])
+
+
 async def test_a_claim_that_meets_one_held_alert_keeps_none_of_its_own(db: aiosqlite.Connection) -> None:
     alerts = AlertStore(db)
     assert await alerts.claim("u1", [("tip:2026-12", AlertKind.TIP)])
