@@ -4,8 +4,10 @@ The terminal chat, the Telegram bot and the evaluation harness all call this one
 point. It knows nothing of Telegram; its collaborators come in through the constructor.
 
     language → guards → standalone question → retrieval → confidence
-      → open programmes, for a money or label question (programmes.py)
+      → open programmes, for a money or label question (programmes.py); with no guide
+        confident enough and none of those either, the polite refusal
       → model answer (checked: language, citations, figures) or offline composed answer
+        (programmes alone, when no guide answers)
       → programmes named but not open, said so → turn saved
 
 `Pipeline.events()` is the same run, reported as it goes (events.py): the sources once they
@@ -189,21 +191,23 @@ class Pipeline:
                 yield Answered(await self._refuse(question, lang, RefusalReason.SEARCH_FAILED, [*notices, Notice.MODEL_FAILED], trace, tally))
                 return
         trace = replace(trace, standalone_question=standalone, contexts=tuple(hits))
-        if not self._confident(hits):
-            reason = RefusalReason.NO_CONTEXT if mentions_topic(text) else RefusalReason.OUT_OF_SCOPE
-            yield Answered(await self._refuse(question, lang, reason, notices, trace, tally))
-            return
+        if not self._confident(hits):  # no guide answers it; the directory may still have programmes for it
+            hits = []
         sources = _number_sources(hits)
         today = question.today or self._today()
         offered = offer(
             self.directory, standalone, self._prompts, lang=lang, country=country, sector=question.sector, today=today,
             first_number=len(sources) + 1, limit=self._settings.programmes, topics={t for h in hits for t in h.chunk.topics},
         )  # fmt: skip
+        if not sources and not offered.programmes:
+            reason = RefusalReason.NO_CONTEXT if mentions_topic(text) else RefusalReason.OUT_OF_SCOPE
+            yield Answered(await self._refuse(question, lang, reason, notices, trace, tally))
+            return
         trace = replace(trace, cards=offered.cards)
         yield Retrieved((*sources, *offered.sources))
 
         answer: Answer | None = None
-        if self._chat is not None:
+        if self._chat is not None and sources:  # the model writes from guides; programmes alone are listed as they are
             try:
                 with tally.timed("generation"):
                     async for step in self._generate(self._chat, sources, offered, hits, lang, question, text, history, country, tally, model_time):
@@ -401,7 +405,7 @@ class Pipeline:
         added = [Notice.OFFLINE]
         if Notice.UNSUPPORTED_LANGUAGE in notices:
             lines.append(self._prompts.message(FALLBACK_LANG, "unsupported_language_note"))
-        elif lang != FALLBACK_LANG and not any(h.chunk.lang == lang for _, h in numbered):
+        elif numbered and lang != FALLBACK_LANG and not any(h.chunk.lang == lang for _, h in numbered):
             lines.append(self._prompts.message(lang, "no_translation_note"))
             added.insert(0, Notice.NO_TRANSLATION)
         cited = {q.source_number for q in quotes}

@@ -94,6 +94,23 @@ async def test_an_offline_answer_names_the_open_programmes_with_their_cards_as_s
     assert len(answer.trace.cards) == 2 and "Up to 500 million dong over 7 years." in answer.trace.cards[1]
 
 
+@pytest.mark.parametrize("chat", [None, FakeChat(replies=["vay von"])])
+async def test_a_money_question_no_guide_answers_still_gets_the_open_programmes(chat: FakeChat | None) -> None:
+    unrelated = passage("heat-stress-at-work", ["Give workers water and shade."], score=0.5)  # below the confidence threshold
+    events = [e async for e in pipeline(chat, hit=unrelated).events(Question(text="vay vốn mua tủ lạnh?", history=(), country="VN", reply_lang="vi"))]
+    retrieved, answer = events[0], events[-1].answer  # type: ignore[attr-defined]
+    assert isinstance(retrieved, Retrieved) and [s.id for s in retrieved.sources] == ["vn-test-green-loan", "vn-test-solar-loan"]
+    assert answer.mode is AnswerMode.OFFLINE and answer.text.startswith("Các chương trình đang mở cho Việt Nam có thể phù hợp:\n• Khoản vay xanh thử nghiệm")
+    assert "water" not in answer.text and [s.number for s in answer.sources] == [1, 2]
+    assert chat is None or all(prompt[-1][1].startswith("Translate") for prompt in chat.prompts)  # asked to write none: it writes from guides
+
+
+async def test_a_question_no_guide_and_no_programme_answers_is_declined() -> None:
+    unrelated = passage("heat-stress-at-work", ["Give workers water and shade."], score=0.5)
+    answer = await pipeline(hit=unrelated).answer(Question(text="vay vốn mua tủ lạnh?", history=(), country="TH"))
+    assert answer.mode is AnswerMode.REFUSAL and answer.sources == ()
+
+
 async def test_a_country_the_question_names_and_a_day_the_question_gives() -> None:
     named = await pipeline().answer(Question(text="vay vốn xanh ở Việt Nam?", history=(), reply_lang="vi"))
     assert "Các chương trình đang mở cho Việt Nam có thể phù hợp:\n• Khoản vay xanh thử nghiệm" in named.text
