@@ -6,7 +6,7 @@ bill", by BM25 over the English text.
 
 Owners also write a term differently from the guides: "ref" for the refrigerator a Filipino guide
 names in full, "BCP" for a business continuity plan. The question is searched again with the
-glossary's other forms of the terms it uses, in its own language.
+glossary's other words for the terms it uses, in its own language.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from bot.domain import FALLBACK_LANG, LANGUAGES
 from bot.knowledge.glossary import Glossary
-from bot.language import fold
+from bot.language import fold, tokenize
 
 _TRANSLATED = tuple(lang for lang in LANGUAGES if lang != FALLBACK_LANG)  # the languages a question needs English terms for
 
@@ -33,13 +33,17 @@ class QueryExpander:
 
     def english_terms(self, question: str) -> list[str]:
         """The English term of every glossary form in `question`, in order of length, once each."""
-        return list(dict.fromkeys(self._glossary.terms[key].en[0] for key in _found(question, self._translated)))
+        return list(dict.fromkeys(self._glossary.terms[key].en[0] for _, key in _found(question, self._translated)))
 
     def synonyms(self, question: str, lang: str) -> list[str]:
-        """The `lang` forms of the glossary terms in `question` (in any language) that it does not use."""
-        flat = fold(question)
-        forms = (form for key in _found(question, self._every) for form in self._glossary.terms[key].forms(lang))
-        return [form for form in dict.fromkeys(forms) if fold(form) not in flat]
+        """The `lang` forms of the glossary terms in `question` (in any language) that share no
+        word with the form it uses: other words for the same thing ("ref": "refrigerator"), not
+        a longer phrase around the same words ("tiền điện": "hóa đơn tiền điện")."""
+        forms = []
+        for used, key in _found(question, self._every):
+            words = set(tokenize(used))
+            forms += [form for form in self._glossary.terms[key].forms(lang) if not words & set(tokenize(fold(form)))]
+        return list(dict.fromkeys(forms))
 
 
 def _matchers(glossary: Glossary, languages: Iterable[str]) -> list[_Matcher]:
@@ -55,14 +59,14 @@ def _matchers(glossary: Glossary, languages: Iterable[str]) -> list[_Matcher]:
     return sorted(found.values(), key=lambda item: -len(item[0]))
 
 
-def _found(question: str, matchers: list[_Matcher]) -> list[str]:
-    """Keys of the terms whose forms `question` uses; a matched form is blanked out, so a shorter
-    form inside it is not matched again. (The substring test first: it skips thousands of regular
-    expressions a question cannot match, 3 ms a question.)"""
+def _found(question: str, matchers: list[_Matcher]) -> list[tuple[str, str]]:
+    """(folded form, term key) of each glossary form `question` uses; a matched form is blanked
+    out, so a shorter form inside it is not matched again. (The substring test first: it skips
+    thousands of regular expressions a question cannot match, 3 ms a question.)"""
     flat = fold(question)
-    keys: list[str] = []
+    found: list[tuple[str, str]] = []
     for form, pattern, key in matchers:
         if form in flat and pattern.search(flat):
             flat = pattern.sub(" ", flat)
-            keys.append(key)
-    return keys
+            found.append((form, key))
+    return found
