@@ -76,6 +76,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
             CommandHandler("sources", questions.sources_command),
             CommandHandler("programmes", programmes.programmes_command),
             CommandHandler("alerts", alerts.alerts_command),
+            CommandHandler("advisor", referrals.advisor_command),
             CommandHandler("help", account.help_command),
             CommandHandler("privacy", account.privacy_command),
             CommandHandler("mydata", account.mydata_command),

@@ -1,29 +1,42 @@
 """Referral to a person: whom to ask, and, only on the owner's yes, a case summary they can
 forward themselves.
 
-An owner asks for a person in words (the pipeline recognises it and lists the places) or with
-the button under an answer. The summary holds their last question, their country and their
-business: no name, username or id of theirs, and it goes to no one but them. The bot never
-contacts a place.
+An owner asks for a person in words (the pipeline recognises it and lists the places), with
+/advisor, or with the button under an answer. The summary holds their last question, their
+country and their business: no name, username or id of theirs, and it goes to no one but them,
+in their private chat only (in a group, the others would read a question they may have asked
+the bot alone). The bot never contacts a place.
 """
 
 from __future__ import annotations
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.domain import Profile
 from bot.prompts import Prompts
 from bot.tg import keyboards
 from bot.tg.context import BotContext
 from bot.tg.render import render_answer, render_text
-from bot.tg.replies import send_parts, tapped
+from bot.tg.replies import send_parts, tapped, ui_language
 
 
 async def referral_requested(update: Update, context: BotContext) -> None:
     """The button under an answer: the places for the owner's country, then the consent question."""
+    query, lang = await tapped(update, context.services)
+    await _places(update, context, str(query.from_user.id), lang)
+
+
+async def advisor_command(update: Update, context: BotContext) -> None:
+    """/advisor: the same as the button, for an owner who has no answer to tap under."""
+    assert update.effective_user is not None
+    await _places(update, context, str(update.effective_user.id), await ui_language(update.effective_user, context.services))
+
+
+async def _places(update: Update, context: BotContext, user_id: str, lang: str) -> None:
+    """The places for the owner's country, then the consent question."""
     services = context.services
-    query, lang = await tapped(update, services)
-    profile = await services.profiles.get(str(query.from_user.id))
+    profile = await services.profiles.get(user_id)
     answer = services.pipeline.referral(lang, profile.country)
     prompts = services.prompts
     await send_parts(update.effective_message, render_answer(answer, prompts.message(lang, "sources_heading"), prompts.message(lang, "applies_to")))
@@ -32,8 +45,9 @@ async def referral_requested(update: Update, context: BotContext) -> None:
 
 
 async def ask_consent(message: Message, prompts: Prompts, lang: str) -> None:
-    """Ask whether to write a case summary, with Yes and No buttons."""
-    await send_parts(message, render_text(prompts.message(lang, "referral_consent")), markup=keyboards.consent(prompts, lang))
+    """Ask whether to write a case summary, with Yes and No buttons: in a private chat only."""
+    if message.chat.type == ChatType.PRIVATE:
+        await send_parts(message, render_text(prompts.message(lang, "referral_consent")), markup=keyboards.consent(prompts, lang))
 
 
 async def consent_given(update: Update, context: BotContext) -> None:

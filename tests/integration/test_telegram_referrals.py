@@ -4,6 +4,7 @@ written only on the owner's yes, holds no Telegram identifier and goes to no one
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -103,3 +104,23 @@ async def test_without_a_country_the_asean_wide_places_and_a_summary_that_says_w
     summary = (await api.wait_for(3))[2]
     assert summary["text"].endswith("Country: not given\nBusiness: not given\nQuestion: not given")
     assert "advisor" not in json.dumps(summary)  # the summary is plain text, without buttons
+
+
+async def test_advisor_command_shows_the_places_of_the_owners_country_and_asks_once(bot: RunningBot) -> None:
+    api = bot.api
+    await _profile(bot, "lang:th", "country:VN", language_code="th")
+    api.push_text("/advisor", user_id=OWNER, language_code="th")
+    listing, consent = await api.wait_for(2)
+    assert "+84 00 0000 0000" in listing["text"] and "เวียดนาม" in listing["text"]
+    assert _data(bot, consent) == ["advisor:yes", "advisor:no"]
+
+
+async def test_in_a_group_the_places_are_shown_but_no_summary_is_offered(bot: RunningBot) -> None:
+    api = bot.api
+    api.push_text(QUESTION, user_id=OWNER)  # asked in the private chat: a group must never see it
+    await api.wait_for(1)
+    api.push_text("/advisor", user_id=OWNER, chat_id=-100)
+    [listing] = (await api.wait_for(2))[1:]
+    assert int(listing["chat_id"]) == -100 and listing["text"].startswith("You can ask a person at these places across ASEAN.")
+    await asyncio.sleep(0.5)  # time for a consent question to follow, were there one
+    assert len(api.sent()) == 2 and QUESTION not in listing["text"]
