@@ -63,6 +63,11 @@ class LexicalIndex:
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, score) of the best `k` texts; `allowed` is a 0/1 mask over positions."""
         tokens = index_terms(query)
+        if any(run for run, _ in split_folded(query)):
+            # Thai, Lao, Khmer and Burmese words become several character pairs each, which
+            # outvote a Latin word among them ("BCP", "EUDR", "CBAM", a figure): it counts twice.
+            # Development half: MRR 0.95 → 0.96 (Lao 0.87 → 0.93, Burmese 0.85 → 0.87).
+            tokens += [token for token in tokens if token.isascii()]
         if not self._size or not tokens:
             return []
         k = min(k, self._size)

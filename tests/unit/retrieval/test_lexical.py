@@ -17,3 +17,10 @@ def test_bm25_terms_pair_words_and_skip_question_words() -> None:
 
     assert index_terms("lam sao giam tien dien tu lanh") == ["giam", "tien", "giam_tien", "dien", "tien_dien", "tu", "dien_tu", "lanh", "tu_lanh"]
     assert index_terms("How do I fix leaks?") == ["fix", "leaks", "fix_leaks"]
+
+
+def test_a_latin_word_among_thai_is_not_outvoted_by_the_character_pairs() -> None:
+    index = LexicalIndex(["ร้านค้า ประหยัดไฟ", "แผน BCP ของธุรกิจ", "ตลาดสด", "โรงงาน", "โรงแรม", "ห้องเย็น", "โรงเรียน", "ร้านกาแฟ"])
+    ranked = [i for i, _ in index.search("ทำ BCP ให้ร้านเล็ก", 5)]
+    # "ห้องเย็น" (a cold room) shares only the pair "ห้" with "ให้" (for): it came before the text on BCP
+    assert ranked.index(1) < ranked.index(5)
