@@ -54,9 +54,10 @@ _FOLLOWING = re.compile(r"\b(following|berikut|sau đây|sumusunod)\b|ดัง�
 # A question the guide asks the reader: a question mark, or a Burmese question particle before the section mark.
 _QUESTION = re.compile(r"[?？]$|(?:လား|နည်း|သလဲ)။?$")
 # The guide about itself or pointing to another, in the languages we serve (accents as written).
+# Filipino puts the verb first: "Tinatalakay ng pahinang ito …" (this page discusses …).
 _META = re.compile(
-    r"^(this (page|guide|section|document)|here we|see |xem |lihat |rujuk |tingnan |trang này|hướng dẫn này|bài này|หน้านี้|คู่มือนี้|"
-    r"halaman ini|panduan ini|pahinang ito|gabay na ito|ang gabay na ito|ang pahinang ito|ទំព័រនេះ|មគ្គុទ្ទេសក៍នេះ|"
+    r"^(this (page|guide|section|document)|here we|see |xem |lihat |rujuk |tingnan |trang này|hướng dẫn này|bài này|bài viết này|tài liệu này|"
+    r"หน้านี้|คู่มือนี้|halaman ini|panduan ini|pahinang ito|gabay na ito|ang gabay na ito|ang pahinang ito|\w+ ng (pahinang|gabay na) ito|ទំព័រនេះ|មគ្គុទ្ទេសក៍នេះ|"
     r"ໜ້ານີ້|ຄູ່ມືນີ້|ဤစာမျက်နှာ|ဤလမ်းညွှန်)",
     re.IGNORECASE,
 )

@@ -88,6 +88,16 @@ def test_an_item_that_ends_in_a_semicolon_is_never_quoted_alone() -> None:
     ]
 
 
+def test_the_guide_about_itself_with_the_verb_first_or_other_words_for_this_guide() -> None:
+    for text in (
+        "Tinatalakay ng pahinang ito ang hinihingi ng EUDR at kung kailan ito ipapatupad.",  # Filipino: "discusses this page …"
+        "Ipinapaliwanag ng gabay na ito kung paano makatipid.",
+        "Bài viết này giải thích CBAM là gì.",
+    ):
+        assert kinds(text)[0][0] is SentenceKind.META, text
+    assert kinds("Ang pautang ng SME Bank ay hanggang USD 300,000.")[0][0] is SentenceKind.SENTENCE
+
+
 def test_a_pointer_to_another_guide_is_never_quoted_in_any_word_order() -> None:
     """Translations put "see" where their grammar wants it: before the link, after it, or mid-sentence."""
     pointers = [
