@@ -93,13 +93,15 @@ def main() -> None:
             cases.append((q, [(numbers.setdefault(h.chunk.group_id, len(numbers) + 1), h) for h in hits]))
     print(f"{len(cases)} questions with a fact ({args.split} half)")
     if args.grid:
-        grid = itertools.product((1.0, 2.0, 3.0), (0.0, 0.3, 0.6), (0.0, 0.1, 0.3), (0.0, 0.05, 0.15))
+        grid = itertools.product((1.0, 2.0, 3.0), (0.0, 0.3, 0.6), (0.0, 0.2, 0.4, 0.6), (0.0, 0.05, 0.15))
         results = []
-        for meaning, words, rank, kind in grid:
-            weights = ComposerSettings(meaning=meaning, words=words, rank=rank, kind=kind)
+        for meaning, words, retrieval, kind in grid:
+            weights = ComposerSettings(meaning=meaning, words=words, retrieval=retrieval, kind=kind)
             results.append((score(weights, cases)["all"], weights))
         for (first, anywhere), weights in sorted(results, key=lambda r: r[0], reverse=True)[:10]:
-            print(f"first line {first:.1%}  anywhere {anywhere:.1%}  meaning={weights.meaning} words={weights.words} rank={weights.rank} kind={weights.kind}")
+            print(
+                f"first line {first:.1%}  anywhere {anywhere:.1%}  meaning={weights.meaning} words={weights.words} retrieval={weights.retrieval} kind={weights.kind}"
+            )
         return
     figures = score(settings.pipeline.composer, cases)
     for lang in (*LANGUAGES, "all"):

@@ -189,7 +189,7 @@ class ComposerSettings(BaseModel):
 
     meaning: float = Field(default=2.0, ge=0)  # e5 similarity of the sentence to the question
     words: float = Field(default=0.3, ge=0)  # share of the question's words it contains
-    rank: float = Field(default=0.0, ge=0)  # 1 / (1 + rank of its passage)
+    retrieval: float = Field(default=0.4, ge=0)  # its passage's retrieval score, as a share of the best hit's
     kind: float = Field(default=0.15, ge=0)  # it holds what is asked: a figure, a name, a step
     context: float = Field(default=0.02, ge=0)  # taken off a sentence from the passage's section, not the passage itself
     points: int = Field(default=3, ge=0)  # supporting points under the direct answer

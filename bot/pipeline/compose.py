@@ -7,7 +7,9 @@ often next to it). Its score adds up:
   costing one matrix product per question (retrieval hands it over with each passage);
 - words: the share of the question's words the sentence or its section's heading contains (a
   list item under "SME Bank of Cambodia loans" is about SME Bank without saying so);
-- rank: how high its passage was retrieved;
+- retrieval: how well its passage was retrieved, its fused score as a share of the best hit's
+  (retrieval weighs the question's words and meaning against a whole passage, which one
+  sentence's similarity cannot: unaccented Vietnamese, a word e5 does not know);
 - kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
   than a year) for "how much / how many", a year for "when", a named programme, agency or law
   for "which / who / is there", a step (a list item) for "how do I".
@@ -100,7 +102,8 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
     named = set(countries_named(question)) or ({country} if country else set())
     local = any(hit.chunk.lang == lang for _, hit in hits)  # quote the owner's language only, when there is any
     candidates: list[tuple[float, int, str, int]] = []  # (score, order, sentence, source number)
-    for rank, (number, hit) in enumerate(hits):
+    best_hit = max((hit.score for _, hit in hits), default=0.0) or 1.0
+    for number, hit in hits:
         if local and hit.chunk.lang != lang:
             continue
         scores = hit.sentence_scores or (0.0,) * len(hit.chunk.sentences)
@@ -114,7 +117,7 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
             score = (
                 settings.meaning * meaning
                 + settings.words * overlap
-                + settings.rank / (1 + rank)
+                + settings.retrieval * hit.score / best_hit
                 + settings.kind * _holds(want, sentence.text, sentence.kind.value)
                 - away
             )
