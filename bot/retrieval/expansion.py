@@ -42,7 +42,7 @@ class QueryExpander:
         forms = []
         for used, key in _found(question, self._every):
             words = set(tokenize(used))
-            forms += [form for form in self._glossary.terms[key].forms(lang) if not words & set(tokenize(fold(form)))]
+            forms += [form for form in self._glossary.terms[key].forms(lang) if not words & set(tokenize(form))]
         return list(dict.fromkeys(forms))
 
 
