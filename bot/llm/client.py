@@ -111,7 +111,7 @@ class ChatClient:
             async with contextlib.AsyncExitStack() as stack:
                 response = await self._tried(lambda: stack.enter_async_context(opened()), deadline)
                 async with _bounded(deadline, self.model) as bound:
-                    with translated_errors(self.model):
+                    with translated_errors(self.model, read_timeout_s=self._settings.timeout_s):
                         async for line in response.iter_lines():
                             text, usage = _event(line)
                             relay.add(text, usage)

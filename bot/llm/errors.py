@@ -21,9 +21,11 @@ RETRYABLE = (LLMUnreachable, LLMTimeout, LLMServerError, LLMRateLimited)  # wort
 
 
 @contextmanager
-def translated_errors(model: str, expected: str = "a chat completion") -> Iterator[None]:
+def translated_errors(model: str, expected: str = "a chat completion", read_timeout_s: float | None = None) -> Iterator[None]:
     """Raise what the SDK or the HTTP client raises for `model` as `LLMError` (or a subclass);
-    `expected` names the kind of reply, for a body the SDK could not read."""
+    `expected` names the kind of reply, for a body the SDK could not read. Pass a stream's
+    `read_timeout_s`: its HTTP client may give up on a stalled stream just before the caller's
+    own timer does, and the owner's log should say the same either way."""
     try:
         yield
     except openai.RateLimitError as exc:
@@ -36,6 +38,10 @@ def translated_errors(model: str, expected: str = "a chat completion") -> Iterat
         raise _connection_error(model, exc) from exc
     except openai.APIError as exc:
         raise LLMError(f"{model} failed: {exc.message}") from exc
+    except (httpx.TimeoutException, httpx2.TimeoutException) as exc:  # a stream that stopped half-way is not wrapped by the SDK
+        if read_timeout_s is None:
+            raise LLMTimeout(f"{model} timed out: {type(exc).__name__}") from exc
+        raise LLMTimeout(f"{model} timed out: the stream stopped for {read_timeout_s:g} s") from exc
     except (httpx.TransportError, httpx2.TransportError) as exc:  # a stream broken half-way is not wrapped by the SDK
         raise LLMUnreachable(f"{model} lost the connection: {type(exc).__name__}") from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not the reply expected (bad JSON, missing fields)

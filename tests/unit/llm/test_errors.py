@@ -50,3 +50,10 @@ def test_each_failure_is_named_by_its_cause(raised: BaseException, expected: typ
     with pytest.raises(LLMError) as caught, translated_errors("test-model"):
         raise raised
     assert type(caught.value) is expected and says in str(caught.value) and str(caught.value).startswith("test-model ")
+
+
+def test_a_stream_the_http_client_gave_up_on_reads_as_the_stall_it_was() -> None:
+    """The HTTP client's read timeout and the stream's own stall timer run out at the same moment;
+    whichever wins, the log says the stream stopped."""
+    with pytest.raises(LLMTimeout, match=r"^test-model timed out: the stream stopped for 0\.5 s$"), translated_errors("test-model", read_timeout_s=0.5):
+        raise httpx2.ReadTimeout("Timeout on reading data from socket")
