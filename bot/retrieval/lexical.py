@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
 
 
 def index_terms(text: str) -> list[str]:
-    """What BM25 matches on: the tokens plus each pair of adjacent words.
+    """What BM25 matches on: the tokens (a single letter only in pairs) plus each pair of adjacent words.
 
     Vietnamese words are mostly two syllables ("tủ lạnh", fridge), and typed without accents
     each syllable alone is ambiguous; the pair "tu_lanh" is not. The pairs reward phrase
@@ -43,7 +43,8 @@ def index_terms(text: str) -> list[str]:
         if word in STOPWORDS:
             previous = ""
             continue
-        terms.append(word)
+        if len(word) > 1 or word.isdigit():  # "s" (typed for "sa", or a guide's "s. 2025") only in pairs
+            terms.append(word)
         if previous:
             terms.append(f"{previous}_{word}")
         previous = word

@@ -24,3 +24,12 @@ def test_a_latin_word_among_thai_is_not_outvoted_by_the_character_pairs() -> Non
     ranked = [i for i, _ in index.search("ทำ BCP ให้ร้านเล็ก", 5)]
     # "ห้องเย็น" (a cold room) shares only the pair "ห้" with "ให้" (for): it came before the text on BCP
     assert ranked.index(1) < ranked.index(5)
+
+
+def test_a_single_letter_is_no_term_of_its_own() -> None:
+    """Owners type "s" for "sa"; a guide writes "s. 2025" for a circular's series. Once, a rare
+    "s" typed twice put the guide on reporting rules first for a question about the fridge."""
+    from bot.retrieval.lexical import index_terms
+
+    assert index_terms("pano mag tipid s kuryente s ref") == ["mag", "tipid", "mag_tipid", "tipid_s", "kuryente", "s_kuryente", "kuryente_s", "ref", "s_ref"]
+    assert index_terms("scope 3 y te") == ["scope", "3", "scope_3", "3_y", "te", "y_te"]
