@@ -14,18 +14,19 @@ from bot.language.folding import fold
 # Forms are matched after `fold` (case and Latin accents folded). Latin forms must stand as
 # whole words; forms in scripts without spaces are matched inside the text. A few names are
 # common words too: Lao "ລາວ" is also "he/she", Vietnamese "lao" (without accents) is in "lao
-# động", Thai "ไทย" is in "ภาษาไทย"; for those only the longer names count.
+# động", Thai "ไทย" is in "ภาษาไทย"; for those only the longer names count. Chat shortenings count
+# too ("Pinas", "VN", "M'sia", "SG"): "may green loan ba dito sa Pinas" ranked the Philippines' guide 4th.
 _NAMES: dict[str, tuple[str, ...]] = {
     "BN": ("brunei", "บรูไน", "ព្រុយណេ", "ບຣູໄນ", "ဘရူနိုင်း"),
     "KH": ("cambodia", "campuchia", "kamboja", "kemboja", "kambodya", "กัมพูชา", "កម្ពុជា", "ກຳປູເຈຍ", "ကမ္ဘောဒီးယား"),
     "ID": ("indonesia", "indo", "อินโดนีเซีย", "ឥណ្ឌូណេស៊ី", "ອິນໂດເນເຊຍ", "အင်ဒိုနီးရှား"),
     "LA": ("laos", "lao pdr", "nước lào", "ở lào", "ลาว", "ឡាវ", "ສປປ ລາວ", "ປະເທດລາວ", "လာအို"),
-    "MY": ("malaysia", "ma-lai-xi-a", "ma lai xi a", "มาเลเซีย", "ម៉ាឡេស៊ី", "ມາເລເຊຍ", "မလေးရှား"),
+    "MY": ("malaysia", "msia", "m'sia", "ma-lai-xi-a", "ma lai xi a", "มาเลเซีย", "ម៉ាឡេស៊ី", "ມາເລເຊຍ", "မလေးရှား"),
     "MM": ("myanmar", "burma", "miến điện", "เมียนมา", "พม่า", "មីយ៉ាន់ម៉ា", "ມຽນມາ", "မြန်မာ"),
-    "PH": ("philippines", "philippine", "pilipinas", "filipina", "phi-líp-pin", "phi lip pin", "ฟิลิปปินส์", "ហ្វីលីពីន", "ຟີລິບປິນ", "ဖိလစ်ပိုင်"),
-    "SG": ("singapore", "singapura", "xinh-ga-po", "xinh ga po", "สิงคโปร์", "សិង្ហបុរី", "ສິງກະໂປ", "စင်္ကာပူ"),
+    "PH": ("philippines", "philippine", "pilipinas", "pinas", "filipina", "phi-líp-pin", "phi lip pin", "ฟิลิปปินส์", "ហ្វីលីពីន", "ຟີລິບປິນ", "ဖိလစ်ပိုင်"),
+    "SG": ("singapore", "sg", "singapura", "xinh-ga-po", "xinh ga po", "สิงคโปร์", "សិង្ហបុរី", "ສິງກະໂປ", "စင်္ကာပူ"),
     "TH": ("thailand", "thai lan", "thái lan", "ประเทศไทย", "ในไทย", "เมืองไทย", "ថៃ", "ປະເທດໄທ", "ထိုင်း"),
-    "VN": ("vietnam", "viet nam", "việt nam", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ", "ဗီယက်နမ်"),
+    "VN": ("vietnam", "viet nam", "vn", "việt nam", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ", "ဗီယက်နမ်"),
 }
 
 

@@ -19,12 +19,18 @@ from bot.language import countries_named
         ("ມີເງິນກູ້ສີຂຽວຢູ່ ສປປ ລາວ ບໍ?", ("LA",)),
         ("မြန်မာမှာ green loan ရှိလား", ("MM",)),
         ("EFS-Green in Singapore or GTFS in Malaysia?", ("MY", "SG")),
+        # as owners shorten them in chat
+        ("may green loan ba para sa MSME dito sa Pinas", ("PH",)),
+        ("vay xanh o VN", ("VN",)),
+        ("grant utk SME kat M'sia dan SG", ("MY", "SG")),
     ],
 )
 def test_a_named_country_is_found(text: str, codes: tuple[str, ...]) -> None:
     assert countries_named(text) == codes
 
 
-@pytest.mark.parametrize("text", ["tiết kiệm chi phí lao động", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?"])
+@pytest.mark.parametrize(
+    "text", ["tiết kiệm chi phí lao động", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?", "lampu LED hemat energi", "SGD 500 per kWh"]
+)
 def test_common_words_are_not_countries(text: str) -> None:
     assert countries_named(text) == ()
