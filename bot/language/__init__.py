@@ -3,7 +3,7 @@
 from bot.language.codes import SUPPORTED, supported_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
 from bot.language.encoding import cl100k, count_cl100k
-from bot.language.folding import character_pairs, fold, jaccard, split_folded, tokenize
+from bot.language.folding import character_grams, character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
 from bot.language.sentences import unquotable_lines
 
@@ -12,6 +12,7 @@ __all__ = [
     "SUPPORTED",
     "Detection",
     "Priors",
+    "character_grams",
     "character_pairs",
     "cl100k",
     "count_cl100k",

@@ -28,3 +28,11 @@ def test_mixed_scripts_and_words() -> None:
 def test_jaccard_is_the_share_of_tokens_in_common() -> None:
     assert jaccard({"a", "b"}, {"b", "c"}) == 1 / 3
     assert jaccard(set(), {"a"}) == 0.0
+
+
+def test_character_grams_keep_each_letter_with_its_marks() -> None:
+    from bot.language import character_grams
+
+    assert character_grams("ร้านเล็ก") == ["ร้านเ", "านเล็", "นเล็ก"]  # ร้ and ล็ are one written character each
+    assert character_grams("ប្រែប្រួលអាកាស")[0] == "ប្រែប្រួលអា"  # a Khmer consonant stack is one
+    assert character_grams("ไทย") == ["ไทย"]

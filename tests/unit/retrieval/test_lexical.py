@@ -19,11 +19,15 @@ def test_bm25_terms_pair_words_and_skip_question_words() -> None:
     assert index_terms("How do I fix leaks?") == ["fix", "leaks", "fix_leaks"]
 
 
-def test_a_latin_word_among_thai_is_not_outvoted_by_the_character_pairs() -> None:
-    index = LexicalIndex(["ร้านค้า ประหยัดไฟ", "แผน BCP ของธุรกิจ", "ตลาดสด", "โรงงาน", "โรงแรม", "ห้องเย็น", "โรงเรียน", "ร้านกาแฟ"])
-    ranked = [i for i, _ in index.search("ทำ BCP ให้ร้านเล็ก", 5)]
-    # "ห้องเย็น" (a cold room) shares only the pair "ห้" with "ให้" (for): it came before the text on BCP
-    assert ranked.index(1) < ranked.index(5)
+def test_thai_is_matched_by_whole_written_characters_not_pieces_of_words() -> None:
+    index = LexicalIndex(["แผน BCP ของธุรกิจ", "ห้องเย็น", "ตลาดสด", "โรงงาน"])
+    # by code-point pairs "ห้องเย็น" (a cold room) shared "ห้" with "ให้" (for), and came up for a plan
+    assert [i for i, _ in index.search("ทำ BCP ให้ร้านเล็ก", 4)] == [0]
+
+
+def test_a_latin_word_among_thai_is_not_outvoted_by_the_runs_of_thai_around_it() -> None:
+    index = LexicalIndex(["แผน BCP ของธุรกิจ", "ร้านค้าปลีกเล็ก", "ตลาดสด", "โรงงาน", "โรงแรม", "ห้องเย็น", "โรงเรียน", "ร้านกาแฟ"])
+    assert [i for i, _ in index.search("ทำ BCP ให้ร้านค้า", 5)] == [0, 1]
 
 
 def test_a_single_letter_is_no_term_of_its_own() -> None:
