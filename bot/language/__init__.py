@@ -5,6 +5,7 @@ from bot.language.detect import FAMILIES, Detection, Priors, detect, other_langu
 from bot.language.encoding import cl100k, count_cl100k
 from bot.language.folding import character_grams, character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
+from bot.language.scripts import script_of
 from bot.language.sentences import unquotable_lines
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "fold",
     "jaccard",
     "other_language",
+    "script_of",
     "split_folded",
     "supported_code",
     "tokenize",

@@ -59,7 +59,8 @@ class ScriptVerdict:
 
 
 @functools.lru_cache(maxsize=4096)  # called for every letter of every message
-def _script_of(char: str) -> str | None:
+def script_of(char: str) -> str | None:
+    """The name of the script `char` is written in ("thai", "myanmar", LATIN …), None for others."""
     point = ord(char)
     for name, (ranges, _) in _SCRIPTS.items():
         if any(low <= point <= high for low, high in ranges):
@@ -78,7 +79,7 @@ def count_letters(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     for char in text:
         if unicodedata.category(char)[0] in "LM":
-            counts[_script_of(char) or "other"] += 1
+            counts[script_of(char) or "other"] += 1
     return counts
 
 

@@ -3,13 +3,12 @@ pairs of adjacent words and without the question words of each language."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
 
-from bot.language import character_grams, character_pairs, split_folded
+from bot.language import character_grams, character_pairs, script_of, split_folded
 
 # Question and function words that carry no topic, per language (accent-free, case-folded).
 # Without them a Vietnamese question matches every Vietnamese document on "lam sao ... khong".
@@ -32,7 +31,7 @@ STOPWORDS = frozenset(
 # half: MRR 0.966 → 0.978 (Thai 0.95 → 1.00, Burmese 0.87 → 0.94). Khmer and Lao keep the pairs:
 # there the runs did not help on the development half, and "តើធ្វើដូចម្តេចដើម្បីសន្សំថាមពលអគ្គិសនីនៅហាង?"
 # (saving electricity in a shop) lost its guide to Brunei's, which says "ថាមពលអគ្គិសនី" word for word.
-_READ_BY_GRAMS = re.compile("[\u0e00-\u0e7f\u1000-\u109f\uaa60-\uaa7f]")
+_READ_BY_GRAMS = frozenset({"thai", "myanmar"})  # scripts, as language/scripts.py names them
 
 
 def index_terms(text: str) -> list[str]:
@@ -46,7 +45,7 @@ def index_terms(text: str) -> list[str]:
     previous = ""
     for run, word in split_folded(text):
         if not word:
-            if _READ_BY_GRAMS.match(run):
+            if script_of(run[0]) in _READ_BY_GRAMS:
                 terms.extend(character_grams(run))
             else:
                 terms.extend(character_pairs(run))
