@@ -123,6 +123,7 @@ class RetrievalSettings(BaseModel):
     title_weight: float = Field(default=0.5, ge=0)  # ... and its guide's title
     preference_boost: float = Field(default=0.15, ge=0)  # fused score × (1 + this) for the owner's country, again for the sector
     named_country_boost: float = Field(default=0.6, ge=0)  # … and × (1 + this) for a country the question names
+    named_passage_share: float = Field(default=0.5, ge=0, le=1)  # … its share for a passage naming the country, its guide not about it
     preference_list: float = Field(default=0.1, ge=0)  # weight of the owner's (or the named) country's own guides as a ranked list
     elsewhere_penalty: float = Field(default=0.3, ge=0, le=1)  # fused score × (1 - this) for guides about other countries only
     named_elsewhere_penalty: float = Field(default=0.6, ge=0, le=1)  # … when the question names a country

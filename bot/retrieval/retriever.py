@@ -87,6 +87,7 @@ class _Snapshot:
         self.title_of = np.asarray([doc_index[c.doc_id] for c in self.chunks], dtype=np.int64)
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
+        self.named = [countries_named(c.text) for c in self.chunks]  # the countries each passage itself names
         self.in_lang = {lang: np.asarray([c.lang == lang for c in self.chunks], dtype=np.float32) for lang in {c.lang for c in self.chunks}}
         # (group, section index, language) → passages, to show a hit in the owner's language.
         self.aligned: dict[tuple[str, int, str], list[int]] = {}
@@ -255,7 +256,11 @@ class HybridRetriever:
             # a guide about many countries is only a little about each of them
             ours = prefer.country is not None and prefer.country in chunk.countries
             bonus = settings.preference_boost * (ours / len(chunk.countries) + (prefer.sector is not None and prefer.sector in chunk.sectors))
-            bonus += settings.named_country_boost * any(code in chunk.countries for code in named) / len(chunk.countries)
+            # a passage that names the country counts too, less than a guide about it: the sector
+            # guide's lines on Singapore's bag charge, for a shop in Singapore
+            guide = any(code in chunk.countries for code in named) / len(chunk.countries)
+            passage = settings.named_passage_share * any(code in snap.named[i] for code in named)
+            bonus += settings.named_country_boost * max(guide, passage)
             elsewhere = bool(wanted) and not any(chunk.applies_to(code) for code in wanted)
             scored.append((i, score * (1 + bonus) * (1 - penalty * elsewhere)))
         return sorted(scored, key=lambda pair: -pair[1])

@@ -255,6 +255,13 @@ async def test_profile_country_is_preferred_and_a_named_country_more(make_pipeli
     assert generic.sources[0].original_id == "energy-saving-quick-wins"
 
 
+async def test_a_passage_that_names_the_country_counts_as_about_it(make_pipeline: MakePipeline) -> None:
+    """The retail guide's lines on Singapore's bag charge, not Singapore's finance guide, which
+    is about the country but not about bags."""
+    answer = await ask(make_pipeline(model=False), "Do I have to charge for plastic bags in my small shop in Singapore?")
+    assert answer.sources[0].original_id == "sector-retail-shops"
+
+
 async def test_non_english_question_is_also_searched_in_english(make_pipeline: MakePipeline, fake_openai: FakeOpenAI) -> None:
     await ask(make_pipeline(), "Lắp điện mặt trời mái nhà có cần giấy phép không?")
     translations = [r for r in fake_openai.requests if "English search query" in r["messages"][0]["content"]]
