@@ -148,11 +148,9 @@ class Pipeline:
         history = question.history
         if history is None:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
-        with tally.timed("language"):  # never reads more than a question may hold: a huge message costs no more than a long one
-            detection = detect(
-                text[: self._settings.max_question_chars],
-                Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang),
-            )
+        priors = Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang)
+        with tally.timed("reading"):
+            detection, refusal, kind = await asyncio.to_thread(self._read, text, priors)
         lang = detection.lang if detection.lang in LANGUAGES else FALLBACK_LANG
         if question.reply_lang in LANGUAGES:  # the caller named the language to answer in
             detection = Detection(question.reply_lang, 1.0, "reply_lang")
@@ -160,9 +158,7 @@ class Pipeline:
         notices = [Notice.UNSUPPORTED_LANGUAGE] if lang != detection.lang else []
         trace = Trace(language_reason=detection.reason, language_confidence=detection.confidence)
 
-        refusal = self._guard(text)
-        if refusal is None:
-            kind = classify(text)
+        if kind is not None:
             if kind in (MessageKind.GREETING, MessageKind.THANKS):  # not saved: a "hi" must not become the topic a follow-up is read against
                 greeting = Answer(text=self._greeting(lang, kind), language=lang, mode=AnswerMode.GREETING, notices=tuple(notices))
                 yield Answered(tally.finish(greeting, trace))
@@ -229,13 +225,23 @@ class Pipeline:
             with tally.timed("composing"):  # in a worker thread too: a hung server sends every waiting chat here at once
                 answer = await asyncio.to_thread(self._offline, standalone, lang, sources, offered, hits, notices, question.country)
         read = [h.chunk.section_text or h.chunk.text for h in hits if h.chunk.group_id in {s.original_id for s in answer.sources}]
-        if closed := not_open_lines(self.directory, (text, answer.text, *read), self._prompts, lang, today):  # also a grant a quote calls "the grant"
+        # also a grant a quote calls "the grant"; a worker thread's job too: it reads every source section for every programme's names
+        if closed := await asyncio.to_thread(not_open_lines, self.directory, (text, answer.text, *read), self._prompts, lang, today):
             answer = replace(answer, text="\n\n".join([answer.text, *closed]))
             trace = replace(trace, cards=(*trace.cards, *closed))
         turn_id = await self._save(question, answer, standalone)
         yield Answered(tally.finish(replace(answer, turn_id=turn_id), trace))
 
     # --- steps -------------------------------------------------------------------------
+
+    def _read(self, text: str, priors: Priors) -> tuple[Detection, RefusalReason | None, MessageKind | None]:
+        """The message's language, a refusal it calls for, else its kind (a greeting, a question…).
+        In a worker thread: rules and language models read every message, and 200 arriving at
+        once held the event loop for tens of milliseconds. Detection never reads more than a
+        question may hold: a huge message costs no more than a long one."""
+        detection = detect(text[: self._settings.max_question_chars], priors)
+        refusal = self._guard(text)
+        return detection, refusal, None if refusal else classify(text)
 
     def _guard(self, text: str) -> RefusalReason | None:
         if not text:

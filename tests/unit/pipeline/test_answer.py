@@ -79,7 +79,7 @@ async def test_offline_answer_quotes_the_guide_cites_it_and_reports_its_sources_
     assert answer.mode is AnswerMode.OFFLINE and answer.text.startswith("LED lamps use up to 90% less energy than old bulbs. [1]")
     assert answer.notices == (Notice.OFFLINE,) and [s.original_id for s in answer.sources] == ["energy-saving-quick-wins"]
     assert retrieved.sources == answer.sources and answer.turn_id == 1 and store.saved[0].mode is AnswerMode.OFFLINE
-    assert {"language", "standalone", "retrieval", "composing", "total"} <= set(answer.trace.timings_ms)
+    assert {"reading", "standalone", "retrieval", "composing", "total"} <= set(answer.trace.timings_ms)
     assert answer.trace.contexts == (LED,) and answer.trace.standalone_question == "how much can LED lamps save?"
 
 
