@@ -32,12 +32,14 @@ _THAI_LAO = re.compile(r"[\u0E00-\u0EFF]")
 _THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF]{4}[.!?])\s+(?=[\u0E00-\u0EFF])")  # not after an abbreviation: "สปป. ลาว", "พ.ศ. 2567"
 _GUIDE_LINK = r"\[[^\]]*\]\([^()\s]*\.md\)"
 _GUIDE_LINK_TEXT = re.compile(r"\[([^\]]+)\]\([^()\s]*\.md\)")
-# "See" in the languages we serve: a sentence that names another guide and says this is a pointer,
-# whatever its word order ("សម្រាប់ព័ត៌មានបន្ថែម សូមមើល [x](x.md)", "[x](x.md) ကို ကြည့်ပါ").
+# "See" and "read" in the languages we serve: a sentence that names another guide and says this is
+# a pointer, whatever its word order ("សម្រាប់ព័ត៌មានបន្ថែម សូមមើល [x](x.md)", "[x](x.md) ကို ကြည့်ပါ").
 # "The steps in [guide]" points away too: the steps are in the other guide, not in the sentence.
+# (Without "đọc", "อ่าน", "អាន", "ອ່ານ" and "ဖတ်", "if you run fridges, read [x] and [y]" opened
+# the offline answer to "how do I cut my fridge's power bill?" in Vietnamese.)
 _SEE = re.compile(
-    r"\b(see|read|xem|lihat|rujuk|baca|tingnan|basahin|steps in|các bước trong|langkah-langkah di|langkah dalam|mga hakbang sa)\b"
-    r"|ดู|មើល|ເບິ່ງ|ကြည့်|ขั้นตอนใน|ជំហាននៅក្នុង|ຂັ້ນຕອນໃນ|ရှိ အဆင့်များ",
+    r"\b(see|read|xem|đọc|lihat|rujuk|baca|tingnan|basahin|steps in|các bước trong|langkah-langkah di|langkah dalam|mga hakbang sa)\b"
+    r"|ดู|อ่าน|មើល|អាន|ເບິ່ງ|ອ່ານ|ကြည့်|ဖတ်|ขั้นตอนใน|ជំហាននៅក្នុង|ຂັ້ນຕອນໃນ|ရှိ အဆင့်များ",
     re.IGNORECASE,
 )
 _CROSS_REFERENCE = re.compile(

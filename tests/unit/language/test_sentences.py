@@ -105,6 +105,12 @@ def test_a_pointer_to_another_guide_is_never_quoted_in_any_word_order() -> None:
         "សម្រាប់ជំហានសន្សំទឹកបន្ថែម សូមមើល [ប្រសិទ្ធភាពទឹក និងធនធាន](water-and-resource-efficiency.md)។",
         "[ရေခဲသေတ္တာ စရိတ်ချွေတာနည်း](refrigeration-savings.md) ကို ကြည့်ပါ။",
         "ดูว่าหลอด LED ประหยัดได้เท่าไรที่[วิธีประหยัดพลังงานแบบเห็นผลเร็ว](energy-saving-quick-wins.md)",
+        # "read" rather than "see"
+        "- Nếu bạn dùng tủ lạnh hoặc máy nén khí, hãy đọc [tiết kiệm điện cho tủ lạnh](refrigeration-savings.md).",
+        "- หากคุณใช้ตู้เย็น อ่านเรื่อง[การประหยัดค่าไฟตู้เย็นและตู้แช่](refrigeration-savings.md)",
+        "- បើលោកអ្នកប្រើទូទឹកកក សូមអាន [ការសន្សំលើទូទឹកកក និងទូកក](refrigeration-savings.md)។",
+        "- ຖ້າທ່ານໃຊ້ຕູ້ເຢັນ, ໃຫ້ອ່ານ [ການປະຢັດພະລັງງານຂອງຕູ້ເຢັນ](refrigeration-savings.md).",
+        "- ရေခဲသေတ္တာများ သုံးပါက [ရေခဲသေတ္တာ စရိတ်ချွေတာနည်း](refrigeration-savings.md) ကို ဖတ်ပါ။",
     ]
     for text in pointers:
         assert [kind for kind, _ in kinds(text)] == [SentenceKind.META], text
