@@ -121,7 +121,7 @@ def ensure_index(settings: Settings) -> tuple[Embeddings, str]:
 
     embeddings, model_name = build_embeddings(settings.retrieval, settings.llm)
     if not index_exists(settings, model_name):
-        typer.echo("No index yet: indexing knowledge/ first (this takes a minute or two)…", err=True)
+        typer.echo("No index yet: indexing knowledge/ first (once; about five to seven minutes on two cores)…", err=True)
         build_index(settings, embeddings, model_name, progress=sys.stderr.isatty())
     return embeddings, model_name
 
