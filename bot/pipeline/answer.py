@@ -150,7 +150,8 @@ class Pipeline:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
         priors = Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang)
         with tally.timed("reading"):
-            detection, refusal, kind = await asyncio.to_thread(self._read, text, priors)
+            reading = await asyncio.to_thread(self._read, text, priors)
+        detection, refusal, kind = reading.detection, reading.refusal, reading.kind
         lang = detection.lang if detection.lang in LANGUAGES else FALLBACK_LANG
         if question.reply_lang in LANGUAGES:  # the caller named the language to answer in
             detection = Detection(question.reply_lang, 1.0, "reply_lang")
@@ -234,14 +235,14 @@ class Pipeline:
 
     # --- steps -------------------------------------------------------------------------
 
-    def _read(self, text: str, priors: Priors) -> tuple[Detection, RefusalReason | None, MessageKind | None]:
-        """The message's language, a refusal it calls for, else its kind (a greeting, a question…).
-        In a worker thread: rules and language models read every message, and 200 arriving at
-        once held the event loop for tens of milliseconds. Detection never reads more than a
-        question may hold: a huge message costs no more than a long one."""
+    def _read(self, text: str, priors: Priors) -> _Reading:
+        """The message's language, a refusal it calls for, else its kind. Run in a worker thread:
+        rules and language models read every message, and 200 arriving at once held the event
+        loop for tens of milliseconds. Detection never reads more than a question may hold: a
+        huge message costs no more than a long one."""
         detection = detect(text[: self._settings.max_question_chars], priors)
         refusal = self._guard(text)
-        return detection, refusal, None if refusal else classify(text)
+        return _Reading(detection, refusal, None if refusal is not None else classify(text))
 
     def _guard(self, text: str) -> RefusalReason | None:
         if not text:
@@ -449,6 +450,16 @@ class Pipeline:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a message is, before anything is searched: its language, and either the refusal it
+    calls for or its kind (a greeting, a question…)."""
+
+    detection: Detection
+    refusal: RefusalReason | None
+    kind: MessageKind | None
 
 
 @dataclass(frozen=True)
