@@ -1,7 +1,7 @@
 """Telegram benchmark: 200 users ask at the same moment; the real bot answers through the fake Bot API.
 
     .venv/bin/python bench/bot_load.py [--users 200] [--scenario delay|stream|hung]
-        [--model-delay 1.0] [--tokens-per-s 40] [--tokens 300]
+        [--model-delay 1.0] [--tokens-per-s 40] [--tokens 300] [--lag-stacks]
 
 The real bot (python-telegram-bot Application, run by bot.tg.serve) polls the fake Bot API
 server from tests/servers; the local OpenAI-compatible test server plays the model. Both
@@ -26,7 +26,10 @@ Scenarios:
   answer within the model deadline (GREENBOT_LLM__DEADLINE_S, 20 s) plus 2 s; prints the slowest.
 
 Every scenario prints how the replies were written (by the model, offline, refused), so a
-failing run shows, and the event loop's worst lag (a 10 ms ticker in the bot's loop).
+failing run shows, and the event loop's worst lag (a 10 ms ticker in the bot's loop). With
+--lag-stacks, a watchdog thread also records where the loop's thread is whenever the loop has not
+ticked for 40 ms, and prints the commonest places: the way to find what holds the loop up (the
+watchdog's own thread takes the GIL too: read the lag figure from a run without it).
 
 Prints figures; asserts nothing.
 """
@@ -41,7 +44,9 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -131,6 +136,33 @@ async def single_question_cpu_ms(settings: Settings, retriever: HybridRetriever,
         return (time.process_time() - started) * 1000 / len(texts)
 
 
+class LagWatch:
+    """Where the event loop's thread is whenever the loop has not ticked for `stale_s`: a thread
+    of its own looks every 5 ms. A place where the loop waits to get the GIL back (after a system
+    call) counts as well as one where it computes."""
+
+    def __init__(self, stale_s: float = 0.04) -> None:
+        self.places: collections.Counter[str] = collections.Counter()
+        self._stale_s = stale_s
+        self._beat = time.perf_counter()
+        self._loop_thread = threading.get_ident()  # built on the loop's thread
+        self._done = threading.Event()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def tick(self) -> None:
+        self._beat = time.perf_counter()
+
+    def stop(self) -> None:
+        self._done.set()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.005):
+            frame = sys._current_frames().get(self._loop_thread) if time.perf_counter() - self._beat > self._stale_s else None
+            if frame is not None:
+                stack = reversed(traceback.extract_stack(frame)[-6:])
+                self.places[" <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack)] += 1
+
+
 @dataclass
 class Load:
     """What the fake Bot API saw of one load run, timed from the moment the updates were queued."""
@@ -140,9 +172,10 @@ class Load:
     floods: int  # calls refused with RetryAfter
     worst_lag_s: float
     modes: collections.Counter[str]
+    stalls: collections.Counter[str]  # with --lag-stacks: where the loop was when it stalled
 
 
-async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotAPI, bot_url: str, texts: list[str]) -> Load:
+async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotAPI, bot_url: str, texts: list[str], *, lag_stacks: bool = False) -> Load:
     """Every question at the same moment, in a private chat each; until every chat has its reply."""
     modes = ModeCount()
     logging.getLogger("bot.tg.logs").addHandler(modes)
@@ -156,7 +189,10 @@ async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotA
                 before = time.perf_counter()
                 await asyncio.sleep(0.01)
                 worst_lag = max(worst_lag, time.perf_counter() - before - 0.01)
+                if watch is not None:
+                    watch.tick()
 
+        watch = LagWatch() if lag_stacks else None
         ticking = asyncio.create_task(ticker())
         updates = [bot_api.text_update(text, user_id=1000 + i, language_code=None) for i, text in enumerate(texts)]
         started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the server process
@@ -164,6 +200,8 @@ async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotA
         waited = await control.get("/control/wait", params={"method": "sendMessage", "chats": len(texts)}, timeout=None)
         stop.set()  # every owner has a reply; reading the server's record of the calls is the benchmark's work, not the bot's
         await ticking
+        if watch is not None:
+            watch.stop()
         sent = list(waited.json())
         drafted = await calls(control, "sendMessageDraft", 0)
         floods = (await control.get("/control/floods")).json()
@@ -176,7 +214,7 @@ async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotA
     for call in drafted:
         if (call["params"]["chat_id"], call["at"]) not in refused:
             drafts[int(call["params"]["chat_id"])].append(call["at"] - started)
-    return Load(replies, dict(drafts), len(floods), worst_lag, modes.modes)
+    return Load(replies, dict(drafts), len(floods), worst_lag, modes.modes, watch.places if watch else collections.Counter())
 
 
 def p50_p95(values: list[float]) -> str:
@@ -204,7 +242,7 @@ async def run(args: argparse.Namespace) -> None:
             alone = bot_settings(base, Path(tmp) / "alone", alone_bot_server.url, instant_server.url)
             cpu_ms = await single_question_cpu_ms(alone, retriever, bot_api, alone_bot_server.url, texts)
         settings = bot_settings(base, Path(tmp) / "bot", bot_server.url, model_server.url)
-        result = await load(settings, retriever, bot_api, bot_server.url, texts)
+        result = await load(settings, retriever, bot_api, bot_server.url, texts, lag_stacks=args.lag_stacks)
     for server in servers:
         server.stop()
 
@@ -234,6 +272,10 @@ async def run(args: argparse.Namespace) -> None:
         print(f"  reply                         {p50_p95(latencies)}   slowest {max(latencies):5.2f} s   later than {deadline + 2:g} s: {late}")
     print(f"  answers                       {', '.join(f'{n} {mode}' for mode, n in result.modes.most_common())}")
     print(f"  event loop worst lag          {result.worst_lag_s * 1000:6.1f} ms")
+    if args.lag_stacks:
+        print("where the event loop was when it had not ticked for 40 ms (samples every 5 ms; innermost first):")
+        for place, samples in result.stalls.most_common(10):
+            print(f"  {samples:4}  {place}")
 
 
 if __name__ == "__main__":
@@ -243,4 +285,5 @@ if __name__ == "__main__":
     parser.add_argument("--model-delay", type=float, default=1.0, help="delay: seconds before the model answers")
     parser.add_argument("--tokens-per-s", type=float, default=40.0, help="stream: words the model streams a second")
     parser.add_argument("--tokens", type=int, default=300, help="stream: words in each answer")
+    parser.add_argument("--lag-stacks", action="store_true", help="print where the event loop was when it stalled for 40 ms or more")
     asyncio.run(run(parser.parse_args()))
