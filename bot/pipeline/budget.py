@@ -28,6 +28,12 @@ class Fitted:
 class TokenBudget:
     """Counts and trims in cl100k tokens."""
 
+    def __init__(self) -> None:
+        # Loaded with the pipeline, not by the first questions: building the encoding's tables
+        # takes 0.2 s of Python, holding the GIL, and a burst of first questions (200 updates
+        # waiting when the bot restarts) would queue on it and stall the event loop.
+        cl100k()
+
     def count(self, text: str) -> int:
         return count_cl100k(text)
 
