@@ -56,7 +56,8 @@ def _marks(q: dict[str, object]) -> list[str]:
 
 def _holds(marks: list[str], text: str) -> bool:
     flat = _flat(text)
-    return all(re.search(rf"(?<![\w]){re.escape(m)}(?![\w])" if m.isdigit() else re.escape(m), flat) for m in marks)
+    # a figure may touch letters ("RM500", "5kW") but not other digits ("500" is not in "1500")
+    return all(re.search(rf"(?<!\d){re.escape(m)}(?!\d)" if m.isdigit() else re.escape(m), flat) for m in marks)
 
 
 def _flat(text: str) -> str:
