@@ -28,7 +28,8 @@ Scenarios:
 Every scenario prints how the replies were written (by the model, offline, refused), so a
 failing run shows, and the event loop's worst lag (a 10 ms ticker in the bot's loop). With
 --lag-stacks, a watchdog thread also records where the loop's thread is whenever the loop has not
-ticked for 40 ms, and prints the commonest places: the way to find what holds the loop up (the
+ticked for 40 ms, and prints the commonest places, and when each stall came and how much of it
+the loop's thread spent computing: the way to find what holds the loop up (the
 watchdog's own thread takes the GIL too: read the lag figure from a run without it).
 
 Prints figures; asserts nothing.
@@ -173,6 +174,7 @@ class Load:
     worst_lag_s: float
     modes: collections.Counter[str]
     stalls: collections.Counter[str]  # with --lag-stacks: where the loop was when it stalled
+    stall_times: list[tuple[float, float, float]]  # each stall of 40 ms or more: seconds in, its length, the loop thread's CPU in it
 
 
 async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotAPI, bot_url: str, texts: list[str], *, lag_stacks: bool = False) -> Load:
@@ -181,21 +183,25 @@ async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotA
     logging.getLogger("bot.tg.logs").addHandler(modes)
     logging.getLogger("bot.tg.logs").setLevel(logging.INFO)
     worst_lag = 0.0
+    stall_times: list[tuple[float, float, float]] = []
     async with running_bot(settings, retriever) as (_, stop), httpx.AsyncClient(base_url=bot_url) as control:
 
         async def ticker() -> None:
             nonlocal worst_lag
             while not stop.is_set():
-                before = time.perf_counter()
+                before, cpu_before = time.perf_counter(), time.thread_time()
                 await asyncio.sleep(0.01)
-                worst_lag = max(worst_lag, time.perf_counter() - before - 0.01)
+                lag = time.perf_counter() - before - 0.01
+                worst_lag = max(worst_lag, lag)
+                if lag >= 0.04:  # did the loop compute all that time, or wait (for the GIL, for a core)?
+                    stall_times.append((time.monotonic() - started, lag, time.thread_time() - cpu_before))
                 if watch is not None:
                     watch.tick()
 
         watch = LagWatch() if lag_stacks else None
-        ticking = asyncio.create_task(ticker())
         updates = [bot_api.text_update(text, user_id=1000 + i, language_code=None) for i, text in enumerate(texts)]
         started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the server process
+        ticking = asyncio.create_task(ticker())
         await control.post("/control/push", json={"updates": updates})
         waited = await control.get("/control/wait", params={"method": "sendMessage", "chats": len(texts)}, timeout=None)
         stop.set()  # every owner has a reply; reading the server's record of the calls is the benchmark's work, not the bot's
@@ -214,7 +220,7 @@ async def load(settings: Settings, retriever: HybridRetriever, bot_api: FakeBotA
     for call in drafted:
         if (call["params"]["chat_id"], call["at"]) not in refused:
             drafts[int(call["params"]["chat_id"])].append(call["at"] - started)
-    return Load(replies, dict(drafts), len(floods), worst_lag, modes.modes, watch.places if watch else collections.Counter())
+    return Load(replies, dict(drafts), len(floods), worst_lag, modes.modes, watch.places if watch else collections.Counter(), stall_times)
 
 
 def p50_p95(values: list[float]) -> str:
@@ -276,6 +282,9 @@ async def run(args: argparse.Namespace) -> None:
         print("where the event loop was when it had not ticked for 40 ms (samples every 5 ms; innermost first):")
         for place, samples in result.stalls.most_common(10):
             print(f"  {samples:4}  {place}")
+        print("each stall of 40 ms or more: when, how long, and how much of it the loop's thread computed (the rest it waited: for the GIL, or a core)")
+        for at, lag, cpu in result.stall_times:
+            print(f"  {at:6.2f} s  {lag * 1000:5.0f} ms  computing {cpu * 1000:4.0f} ms")
 
 
 if __name__ == "__main__":
