@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot.domain import LANGUAGES
 from bot.knowledge.loader import Problem, line_of
+from bot.knowledge.schema import Review
 from bot.knowledge.wording import explain
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -57,7 +58,7 @@ class GlossaryFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    review: dict[Literal[LANGUAGES], Literal["machine", "native"]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    review: dict[Literal[LANGUAGES], Review] = Field(default_factory=dict)  # type: ignore[valid-type]
     terms: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")], Term] = Field(min_length=1)
 
 

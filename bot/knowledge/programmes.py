@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
 from bot.domain import ALL_ASEAN
-from bot.knowledge.schema import SLUG, Country, Sector, SourceMeta, Wording
+from bot.knowledge.schema import SLUG, Country, Review, Sector, SourceMeta, Wording
 
 MAX_PROGRAMME_ID_CHARS = 48  # an id travels in a button's callback data, which Telegram limits to 64 bytes
 MAX_CONDITIONS = 4  # the first check asks each condition as a question: more is too long on a phone
@@ -61,6 +61,8 @@ class Programme(BaseModel):
     closes: dt.date | None
     last_verified: dt.date
     sources: tuple[SourceMeta, ...] = Field(min_length=1)
+    # Whether a native speaker has checked the translations (the English is the original).
+    review: Review = "machine"
 
     @field_validator("closes")
     @classmethod

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from bot.domain import ALL_ASEAN
 from bot.knowledge.loader import Problem, YamlFile, load_topics, read_model, yaml_files
-from bot.knowledge.schema import SLUG, Country, SourceMeta, Wording
+from bot.knowledge.schema import SLUG, Country, Review, SourceMeta, Wording
 
 REFERRALS_FOLDER = "referrals"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -48,6 +48,8 @@ class ReferralList(BaseModel):
 
     country: Country
     places: tuple[Place, ...] = Field(min_length=1)
+    # Whether a native speaker has checked the translations of `helps_with` (the English is the original).
+    review: Review = "machine"
 
 
 @dataclass(frozen=True)

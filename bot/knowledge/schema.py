@@ -21,6 +21,7 @@ from pydantic import (
 from bot.domain import ALL_ASEAN, ASEAN_COUNTRIES, LANGUAGES, SECTORS
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # lowercase words joined by dashes: ids and file names
+Review = Literal["machine", "native"]  # a translation as made, or as a native speaker checked it
 _SOURCE_DATE = re.compile(r"^(n\.d\.|\d{4}(-\d{2}(-\d{2})?)?)$")
 
 
@@ -143,6 +144,6 @@ class FrontMatter(BaseModel):
     # Translations only: what they were made from (`greenbot knowledge stamp` writes it) and
     # whether a native speaker has checked them.
     translated_from: TranslatedFrom | None = None
-    review: Literal["machine", "native"] | None = None
+    review: Review | None = None
     sectors: list[Sector] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)  # English originals only
