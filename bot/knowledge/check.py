@@ -120,8 +120,8 @@ def check_programmes(directory: Directory, *, today: dt.date, verify_every_days:
 
 def check_referrals(referrals: Referrals, *, today: dt.date, verify_every_days: int, strict: bool = False) -> list[Problem]:
     """What loading the referral files found, and for each good place: a `last_verified` more than
-    `verify_every_days` old (contacts move) and a `helps_with` missing in a language. These are
-    warnings, errors with `strict`."""
+    `verify_every_days` old (contacts move), a `helps_with` missing in a language, and no contact
+    at all (owners see only a name). These are warnings, errors with `strict`."""
     severity: Severity = "error" if strict else "warning"
     problems = list(referrals.problems)
     for entry in referrals.files:
@@ -129,6 +129,9 @@ def check_referrals(referrals: Referrals, *, today: dt.date, verify_every_days: 
             line = entry.line_of("places", i, "last_verified")
             problems += _unverified(entry.path, line, place.last_verified, today, verify_every_days, severity, f"{place.id}'s contacts and sources")
             problems += _untranslated(entry.path, entry.line_of("places", i, "helps_with"), f"{place.id}'s helps_with", place.helps_with, severity)
+            if not any((place.website, place.email, place.phone, place.address)):
+                message = f"{place.id} has no website, email, phone or address: owners see only its name; find one in a public source"
+                problems.append(Problem(entry.path, entry.line_of("places", i, "website"), message, severity))
     return sorted(problems, key=lambda p: (str(p.path), p.line))
 
 

@@ -81,3 +81,17 @@ def test_check_warns_of_old_verification_and_missing_languages(tiny_knowledge: P
         "check asean-test-portal's contacts and sources, then set it to the day you checked",
     ]
     assert {p.severity for p in later} == {"error"} and len(later) == 4
+
+
+def test_check_warns_of_a_place_with_no_contact_at_all(tiny_knowledge: Path, folder: Path) -> None:
+    path = folder / "vn.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'email: "centre@example.org"\n    phone: null\n    address: "1 Test Street, Ha Noi"'
+    assert old in text
+    path.write_text(text.replace(old, "email: null\n    phone: null\n    address: null", 1), encoding="utf-8")
+    problems = [
+        f"{p.path.name}:{p.line}: {p.severity}: {p.message}" for p in check_referrals(load_referrals(tiny_knowledge), today=TODAY, verify_every_days=90)
+    ]
+    assert problems == [
+        "vn.yaml:40: warning: vn-test-energy-centre has no website, email, phone or address: owners see only its name; find one in a public source"
+    ]
