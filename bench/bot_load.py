@@ -64,7 +64,8 @@ from bot.config import Settings  # noqa: E402
 from bot.retrieval import HybridRetriever, build_embeddings, build_index, open_retriever  # noqa: E402
 from bot.runtime import freeze_heap  # noqa: E402
 from bot.services import Services  # noqa: E402
-from bot.tg import build_application, serve  # noqa: E402
+from bot.tg.app import build_application  # noqa: E402
+from bot.tg.serve import serve  # noqa: E402
 from tests.servers.bot_api import FakeBotAPI  # noqa: E402
 from tests.servers.openai_compatible import FakeOpenAI  # noqa: E402
 from tests.servers.uvicorn_thread import ServerProcess  # noqa: E402

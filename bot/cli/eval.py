@@ -171,8 +171,8 @@ def _run_and_gate(
     if not cases:
         raise GreenbotError("no case matches the selection")
     embeddings, model_name = ensure_index(settings)
-    retriever = open_retriever(settings, embeddings, model_name)
-    summary, rows = asyncio.run(evaluate(settings, retriever, cases, topics, repeat=repeat, judge=judge))
+    with open_retriever(settings, embeddings, model_name, owns_embeddings=True) as retriever:
+        summary, rows = asyncio.run(evaluate(settings, retriever, cases, topics, repeat=repeat, judge=judge))
     verdict: GateVerdict | None = None
     if baseline is not None:
         verdict = check(rows, summary.settings_hash, read_rows(baseline), load_gates(gates or settings.paths.eval_dir / GATES_FILE))

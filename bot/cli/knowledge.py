@@ -159,8 +159,8 @@ def search_command(
         raise typer.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
     from bot.retrieval import open_retriever
 
-    retriever = open_retriever(settings_of(ctx))
-    hits = retriever.search(question, lang=lang, filters=Filters(country=country, topic=topic), k=k)
+    with open_retriever(settings_of(ctx)) as retriever:
+        hits = retriever.search(question, lang=lang, filters=Filters(country=country, topic=topic), k=k)
     if as_json:
         typer.echo(json.dumps([_hit_json(rank, hit) for rank, hit in enumerate(hits, 1)], ensure_ascii=False, indent=2))
         return

@@ -32,7 +32,8 @@ def run(ctx: typer.Context) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.tg import build_application, serve  # only this command needs the Telegram layer
+    from bot.tg.app import build_application  # only this command needs the Telegram layer
+    from bot.tg.serve import serve
 
     services = await open_services(settings)
     freeze_heap()  # process-wide: only the long-running bot

@@ -58,6 +58,9 @@ def format_comparison(result: Comparison, *, shown: int = 10) -> str:
         changed = [(m, d.a, d.b) for m, d in figures.items() if d.a != d.b]
         if not changed:
             continue
+        if all(a is None for _, a, _ in changed) or all(b is None for _, _, b in changed):  # a language only one run has
+            lines.append(f"{scope}: only in {'the second' if changed[0][1] is None else 'the first'} run")
+            continue
         lines.append(f"{scope}:")
         for name, a, b in changed:
             delta = f"{(b - a) * (1 if name == 'chrf' else 100):+.1f}" if a is not None and b is not None else "n/a"

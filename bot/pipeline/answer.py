@@ -102,6 +102,10 @@ class ConversationStore(Protocol):
     async def recent_turns(self, user_id: str, limit: int) -> tuple[Turn, ...]: ...
 
 
+# The messages no guide could answer, and the notice that says why each was refused.
+_OUT_OF_SCOPE = {MessageKind.EMOJI_ONLY: Notice.EMOJI_ONLY, MessageKind.GIBBERISH: Notice.GIBBERISH, MessageKind.OFF_TOPIC: Notice.OFF_TOPIC}
+
+
 class Pipeline:
     """Answers questions from the knowledge index, with a model when one is configured."""
 
@@ -168,8 +172,8 @@ class Pipeline:
                 referral = replace(self.referral(lang, mentioned_country(text) or question.country), notices=tuple(notices))
                 yield Answered(tally.finish(referral, trace))
                 return
-            if kind is not MessageKind.QUESTION:  # emoji, keyboard mash, a recipe: nothing a guide could answer
-                notices.append(Notice(kind.value))
+            if kind in _OUT_OF_SCOPE:  # emoji, keyboard mash, a recipe: nothing a guide could answer
+                notices.append(_OUT_OF_SCOPE[kind])
                 refusal = RefusalReason.OUT_OF_SCOPE
         if refusal is not None:
             yield Answered(await self._refuse(question, lang, refusal, notices, trace, tally))

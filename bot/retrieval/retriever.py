@@ -228,6 +228,13 @@ class HybridRetriever:
         if self._owns_embeddings and isinstance(self._embeddings, Closable):
             self._embeddings.close()
 
+    def __enter__(self) -> HybridRetriever:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """A command that opens a retriever for one job closes it with `with`."""
+        self.close()
+
     def _embed(self, texts: list[str]) -> list[np.ndarray]:
         """Query vectors for the question and its expansions (side by side on the local engines)."""
         return [np.asarray(vector, dtype=np.float32) for vector in embed_queries(self._embeddings, texts)]

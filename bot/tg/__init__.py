@@ -1,11 +1,7 @@
 """The Telegram front end: the only package that imports `telegram`.
 
-Its modules name `bot.services.Services` for type checking only: that module builds every
-service and so imports the model and search SDKs, which a pure module such as `render` must not
-load. The services reach the handlers at run time, through the application's bot_data.
+`app.build_application` wires the handlers and `serve.serve` runs them. This file imports
+neither: a pure module such as `render` must load without python-telegram-bot, aiohttp or the
+language models. Its modules name `bot.services.Services` for type checking only, for the same
+reason; the services reach the handlers at run time, through the application's bot_data.
 """
-
-from bot.tg.app import build_application
-from bot.tg.serve import serve
-
-__all__ = ["build_application", "serve"]

@@ -12,7 +12,8 @@ import pytest
 
 from bot.retrieval import HybridRetriever
 from bot.services import Services
-from bot.tg import build_application, serve
+from bot.tg.app import build_application
+from bot.tg.serve import serve
 from tests.integration.bots import ADMIN, RunningBot, StartBot
 from tests.servers.bot_api import FakeBotAPI
 from tests.servers.uvicorn_thread import ServerThread

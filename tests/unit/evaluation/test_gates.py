@@ -178,3 +178,9 @@ def test_compare_names_the_first_cases_of_a_long_list_and_counts_the_rest() -> N
 def test_compare_prints_changed_figures() -> None:
     text = format_comparison(compare([row("a"), row("b")], [row("a"), row("b", hit=0.0)]))
     assert "hit@5" in text and "100.0% →    50.0%  (-50.0 pts)" in text
+
+
+def test_compare_says_in_one_line_that_a_language_is_in_one_run_only() -> None:
+    text = format_comparison(compare([row("a"), row("b", "km")], [row("a")]))
+    assert "km: only in the first run" in text.splitlines()
+    assert "n/a" not in text
