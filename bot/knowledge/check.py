@@ -129,7 +129,7 @@ def check_referrals(referrals: Referrals, *, today: dt.date, verify_every_days: 
             line = entry.line_of("places", i, "last_verified")
             problems += _unverified(entry.path, line, place.last_verified, today, verify_every_days, severity, f"{place.id}'s contacts and sources")
             problems += _untranslated(entry.path, entry.line_of("places", i, "helps_with"), f"{place.id}'s helps_with", place.helps_with, severity)
-            if not any((place.website, place.email, place.phone, place.address)):
+            if not place.reachable:
                 message = f"{place.id} has no website, email, phone or address: owners see only its name; find one in a public source"
                 problems.append(Problem(entry.path, entry.line_of("places", i, "website"), message, severity))
     return sorted(problems, key=lambda p: (str(p.path), p.line))

@@ -40,6 +40,11 @@ class Place(BaseModel):
     sources: tuple[SourceMeta, ...] = Field(min_length=1)
     last_verified: dt.date
 
+    @property
+    def reachable(self) -> bool:
+        """Whether a source gave any way to reach it: without one, owners see only its name."""
+        return any((self.website, self.email, self.phone, self.address))
+
 
 class ReferralList(BaseModel):
     """One country's file (or `asean` for the ASEAN-wide places)."""
@@ -68,10 +73,15 @@ class Referrals:
     paths: tuple[Path, ...] = ()  # every referral file found, good or bad
 
     def places_for(self, country: str | None) -> tuple[Place, ...]:
-        """The places of `country` (none without one), then the ASEAN-wide ones."""
+        """The places of `country` (none without one), then the ASEAN-wide ones; in each, those an
+        owner can reach (a website, email, phone or address) first, else in the file's order."""
         national = [f for f in self.files if country is not None and f.referrals.country == country.upper()]
         regional = [f for f in self.files if f.referrals.country == ALL_ASEAN]
-        return tuple(place for entry in (*national, *regional) for place in entry.referrals.places)
+        return tuple(
+            place
+            for group in (national, regional)
+            for place in sorted((place for entry in group for place in entry.referrals.places), key=lambda place: not place.reachable)
+        )
 
 
 def load_referrals(root: Path) -> Referrals:

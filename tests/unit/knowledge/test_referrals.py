@@ -95,3 +95,14 @@ def test_check_warns_of_a_place_with_no_contact_at_all(tiny_knowledge: Path, fol
     assert problems == [
         "vn.yaml:40: warning: vn-test-energy-centre has no website, email, phone or address: owners see only its name; find one in a public source"
     ]
+
+
+def test_places_an_owner_can_reach_come_first(tiny_knowledge: Path, folder: Path) -> None:
+    path = folder / "vn.yaml"
+    text = path.read_text(encoding="utf-8")
+    desk = 'website: "https://example.org/sme-desk"\n    email: null\n    phone: "+84 00 0000 0000"'
+    assert desk in text
+    # the first place loses its website and phone, its only contacts: it goes after the second
+    path.write_text(text.replace(desk, "website: null\n    email: null\n    phone: null", 1), encoding="utf-8")
+    places = load_referrals(tiny_knowledge).places_for("VN")
+    assert [(p.id, p.reachable) for p in places] == [("vn-test-energy-centre", True), ("vn-test-sme-desk", False), ("asean-test-portal", True)]
