@@ -205,10 +205,14 @@ class HybridRetriever:
             local = snap.about(code) * (1 if mask is None else mask)
             if local.any():
                 lists.append((settings.preference_list * settings.dense_weight, _top(np.where(local > 0, question.passages, -np.inf), settings.candidates)))
+        ranks = ({i: r for r, (i, _) in enumerate(lists[0][1], 1)}, {i: r for r, (i, _) in enumerate(lists[1][1], 1)})
         fused = _fuse(lists, settings.rrf_k) if settings.fusion == "rrf" else _fuse_scores(lists)
+        # Equal fused scores (the dense list's first against BM25's first, each missing from the
+        # other list) go to the passage BM25 ranks higher: alone, BM25 is the stronger list in every
+        # language of the development half. Development half MRR 0.943 -> 0.953 (my 0.89 -> 0.95).
+        fused.sort(key=lambda pair: (-pair[1], ranks[1].get(pair[0], len(snap.chunks)), pair[0]))
         if prefer.country or prefer.sector or named:
             fused = self._prefer(snap, fused, prefer, named)
-        ranks = ({i: r for r, (i, _) in enumerate(lists[0][1], 1)}, {i: r for r, (i, _) in enumerate(lists[1][1], 1)})
         finite = question.passages[np.isfinite(question.passages)]
         background = float(np.median(finite)) if finite.size else 0.0  # what any passage scores for this query
         return self._localize(snap, fused, question, ranks, background, lang, k or settings.top_k)
@@ -270,7 +274,7 @@ class HybridRetriever:
             bonus += settings.named_country_boost * max(guide, passage)
             elsewhere = bool(wanted) and not any(chunk.applies_to(code) for code in wanted)
             scored.append((i, score * (1 + bonus) * (1 - penalty * elsewhere)))
-        return sorted(scored, key=lambda pair: -pair[1])
+        return sorted(scored, key=lambda pair: -pair[1])  # stable: ties keep the fused order
 
     def _localize(
         self,
