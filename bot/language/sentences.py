@@ -25,8 +25,13 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
-_LATIN_END = re.compile(r"(?<=[a-z0-9%)\]”\"'][.!?])\s+(?=[\"“(]?[A-ZÀ-ỸĐ])", re.UNICODE)
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Dr|Mr|Mrs|Ms|St|Co|Ltd|Inc|approx|U\.S|Rp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
+# A sentence ends at ". " before a capital after a small letter, a figure or a closing mark, and
+# also after an acronym ("into the EU. They") or a unit ("25°C. In Singapore"); a lone capital is
+# an initial ("J. Smith") and ends nothing.
+_LATIN_END = re.compile(r"(?:(?<=[a-z0-9%)\]”\"'][.!?])|(?<=[A-Z]{2}[.!?])|(?<=°[CF][.!?]))\s+(?=[\"“(]?[A-ZÀ-ỸĐ])", re.UNICODE)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|No|Dr|Mr|Mrs|Ms|St|Co|Ltd|Inc|approx|U\.S|Rp|PT|CV|Sdn|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
+)
 _SCRIPT_END = re.compile(r"(?<=[។။])\s*|\n")  # and a line break inside a block: Thai and Lao end sentences so
 _THAI_LAO = re.compile(r"[\u0E00-\u0EFF]")
 _THAI_LAO_STOP = re.compile(r"(?<=[\u0E00-\u0EFF]{4}[.!?])\s+(?=[\u0E00-\u0EFF])")  # not after an abbreviation: "สปป. ลาว", "พ.ศ. 2567"

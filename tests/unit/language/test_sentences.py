@@ -155,3 +155,18 @@ def test_the_steps_in_another_guide_are_a_pointer_in_every_language() -> None:
         "ယိုစိမ့်မှုများကို ရှာဖွေပြုပြင်ရန် [ဖိသိပ်လေ ယိုစိမ့်မှုများ](compressed-air-leaks.md) ရှိ အဆင့်များကို လိုက်နာပါ။",
     ):
         assert kinds(line)[0][0] is SentenceKind.META, line
+
+
+def test_a_sentence_may_end_in_an_acronym_or_a_unit_but_not_in_an_initial_or_a_company_form() -> None:
+    text = (
+        "Importers bring CBAM goods into the EU. They buy the certificates. "
+        "Set the air conditioner to 25°C. In Singapore that is the advice. "
+        "Ask J. Smith at PT. Bank Contoh about the loan."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Importers bring CBAM goods into the EU.",
+        "They buy the certificates.",
+        "Set the air conditioner to 25°C.",
+        "In Singapore that is the advice.",
+        "Ask J. Smith at PT. Bank Contoh about the loan.",
+    ]
