@@ -1,5 +1,6 @@
 """Language detection for chat messages and text folded for matching: pure functions, no network."""
 
+from bot.language.accents import AccentRestorer
 from bot.language.codes import SUPPORTED, supported_code
 from bot.language.detect import FAMILIES, Detection, Priors, detect, other_language
 from bot.language.encoding import cl100k, count_cl100k
@@ -11,6 +12,7 @@ from bot.language.sentences import unquotable_lines
 __all__ = [
     "FAMILIES",
     "SUPPORTED",
+    "AccentRestorer",
     "Detection",
     "Priors",
     "character_grams",
