@@ -3,8 +3,8 @@
 Owners often type Vietnamese without diacritics ("lam sao giam tien dien"). BM25 folds accents
 away on both sides, but e5 reads the bare letters as another text: the question's vector lands
 far from the guide that says "làm sao giảm tiền điện". So the dense query is the question with
-each word's commonest accented form in the Vietnamese guides, chosen by the word next to it where
-that pair occurs ("tien dien" → "tiền điện", not "tiên diễn"), else by the word alone. Words the
+each word's accented form that the Vietnamese guides use most next to its neighbours ("tien dien"
+→ "tiền điện", not "tiên diễn"), else its commonest form alone. Words the
 guides never use stay as typed.
 """
 
@@ -43,11 +43,17 @@ class AccentRestorer:
         return " ".join(restored) if restored != words else None
 
     def _accented(self, words: list[str], i: int) -> str:
+        """The form that the pairs with both neighbours use most ("viet nam khong": "nam" as in
+        "việt nam", which outnumbers "năm không"), else the word's commonest form."""
         word = words[i]
-        if i + 1 < len(words) and (word, words[i + 1]) in self._pairs:
-            return self._pairs[(word, words[i + 1])].most_common(1)[0][0][0]
-        if i > 0 and (words[i - 1], word) in self._pairs:
-            return self._pairs[(words[i - 1], word)].most_common(1)[0][0][1]
+        votes: Counter[str] = Counter()
+        if i > 0:
+            votes.update({pair[1]: n for pair, n in self._pairs.get((words[i - 1], word), Counter()).items()})
+        if i + 1 < len(words):
+            for pair, n in self._pairs.get((word, words[i + 1]), Counter()).items():
+                votes[pair[0]] += n
+        if votes:
+            return votes.most_common(1)[0][0]
         if word in self._words:
             return self._words[word].most_common(1)[0][0]
         return word

@@ -184,7 +184,7 @@ class HybridRetriever:
         english = " ".join(self._expander.english_terms(query)) if lang != FALLBACK_LANG and snap.untranslated(lang).any() else ""
         extra = [q for q in extra_queries if q.strip()]
         # e5 reads unaccented Vietnamese as another text: the dense query gets its accents back.
-        # Development half, Vietnamese MRR 0.962 -> 0.987 (17 of 39 questions typed without).
+        # Development half, Vietnamese MRR 0.962 -> 0.974 (17 of 39 questions typed without).
         dense_query = (snap.accents.restore(query) if lang == "vi" else None) or query
         vectors = self._embed([dense_query, *extra])
         mask = snap.mask(filters)
