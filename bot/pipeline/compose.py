@@ -11,8 +11,9 @@ often next to it). Its score adds up:
   (retrieval weighs the question's words and meaning against a whole passage, which one
   sentence's similarity cannot: unaccented Vietnamese, a word e5 does not know);
 - kind: a bonus when the sentence holds what the question asks for: an amount (a figure other
-  than a year) for "how much / how many", a year for "when", a named programme, agency or law
-  for "which / who / is there", a step (a list item) for "how do I".
+  than a year) for "how much / how many", a share (a percentage) for "what percent", a year for
+  "when", a named programme, agency or law for "which / who / is there", a step (a list item)
+  for "how do I".
 The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
 score order, support it, with no near-repeats and from any source (a cap of two per source cost
 more facts than it gave variety), but the source retrieval ranked first always has a say: when
@@ -85,6 +86,8 @@ _ASKS = {
 _FIGURE = re.compile(r"\d")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d%]|[.,]\d)")  # a year alone is a date, not an amount
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")  # an acronym or a Name Of Several Words
+_PERCENT_ASKED = re.compile(r"%|\b(percent|per cent|persen|peratus|porsiyento|phan tram)\b|เปอร์เซ็นต์|ເປີເຊັນ|ភាគរយ|ရာခိုင်နှုန်း")
+_PERCENT = re.compile(r"%|\bper ?cent\b|ភាគរយ|ရာခိုင်နှုန်း|เปอร์เซ็นต์")
 _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 
 
@@ -98,6 +101,7 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
     """The best sentences for `question` from numbered hits (in rank order), or None when no
     hit has a sentence that may be quoted. `country` is the owner's, when the question names none."""
     want = asked(question)
+    flat_question = fold(question)
     words = set(tokenize(question))
     named = set(countries_named(question)) or ({country} if country else set())
     local = any(hit.chunk.lang == lang for _, hit in hits)  # quote the owner's language only, when there is any
@@ -118,7 +122,7 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
                 settings.meaning * meaning
                 + settings.words * overlap
                 + settings.retrieval * hit.score / best_hit
-                + settings.kind * _holds(want, sentence.text, sentence.kind.value)
+                + settings.kind * _holds(want, sentence.text, sentence.kind.value, flat_question)
                 - away
             )
             candidates.append((score, len(candidates), sentence.text, number))
@@ -144,11 +148,13 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
     return Composed(chosen[0], tuple(chosen[1:]))
 
 
-def _holds(want: Asked, text: str, kind: str) -> float:
+def _holds(want: Asked, text: str, kind: str, question: str = "") -> float:
     """1 when the sentence holds the kind of thing asked for, else 0."""
     if want is Asked.DATE:
         return float(_YEAR.search(text) is not None)
     if want is Asked.FIGURE:
+        if _PERCENT_ASKED.search(question):  # "what percent": a share, not any figure
+            return float(_PERCENT.search(text) is not None)
         return float(_FIGURE.search(_YEAR.sub("", text)) is not None)
     if want is Asked.NAME:
         return float(_NAME.search(text) is not None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.config import ComposerSettings
 from bot.domain import Chunk, ScoredChunk, Sentence, SentenceKind
 from bot.pipeline.compose import Asked, asked, compose
@@ -141,12 +143,25 @@ def test_one_guide_alone_may_fill_the_answer_and_its_section_is_quoted_too() -> 
     assert len(composed.points) == 3
 
 
-def test_a_year_is_no_answer_to_how_much() -> None:
-    hits = [(1, hit("bank", "en", [
-        ("SME Bank was set up by the state in February 2020.", SentenceKind.SENTENCE, 0.90),
-        ("SME Bank lends up to $300,000 for working capital at 7% a year.", SentenceKind.SENTENCE, 0.87),
-    ]))]  # fmt: skip
-    composed = compose("how much can I borrow from SME Bank?", "en", hits, SETTINGS)
-    assert composed is not None and composed.answer.text.startswith("SME Bank lends up to $300,000")
-    dated = compose("when was SME Bank set up?", "en", hits, SETTINGS)
-    assert dated is not None and dated.answer.text.startswith("SME Bank was set up")
+BANK = [
+    ("SME Bank was set up by the state in February 2020.", SentenceKind.SENTENCE, 0.90),
+    ("SME Bank lends up to $300,000 for working capital at 7% a year.", SentenceKind.SENTENCE, 0.87),
+]
+LED = [
+    ("Studi di 25 pabrik: lampu LED berbiaya US$6.300 dan menghemat US$3.000 per tahun.", SentenceKind.SENTENCE, 0.90),
+    ("Lampu LED bisa memakai energi hingga 90% lebih sedikit.", SentenceKind.SENTENCE, 0.87),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "lang", "question", "first"),
+    [
+        (BANK, "en", "how much can I borrow from SME Bank?", "SME Bank lends up to $300,000"),  # a year is no amount
+        (BANK, "en", "when was SME Bank set up?", "SME Bank was set up"),
+        (LED, "id", "berapa persen hemat listrik kalau ganti lampu LED?", "Lampu LED bisa memakai energi hingga 90%"),  # a share, not a sum
+        (LED, "id", "berapa biaya lampu LED?", "Studi di 25 pabrik"),  # what it costs: any figure will do
+    ],
+)
+def test_the_kind_of_figure_asked_for_opens_the_answer(sentences: list[tuple[str, SentenceKind, float]], lang: str, question: str, first: str) -> None:
+    composed = compose(question, lang, [(1, hit("doc", lang, sentences))], SETTINGS)
+    assert composed is not None and composed.answer.text.startswith(first)
