@@ -39,6 +39,7 @@ class Asked(StrEnum):
 
     DATE = "date"  # when, what year, by what deadline
     FIGURE = "figure"  # how much, how many, what rate; or the question has a figure of its own
+    SHARE = "share"  # a figure asked for as a percentage: "what percent", "berapa persen", "bao nhiêu %"
     NAME = "name"  # which, who, is there, what programme
     STEPS = "steps"  # how do I, what can I do
     ANY = "any"
@@ -94,14 +95,14 @@ _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 def asked(question: str) -> Asked:
     """What the question asks for; the first kind whose wording it uses."""
     flat = fold(question)
-    return next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
+    kind = next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
+    return Asked.SHARE if kind is Asked.FIGURE and _PERCENT_ASKED.search(flat) else kind
 
 
 def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], settings: ComposerSettings, country: str | None = None) -> Composed | None:
     """The best sentences for `question` from numbered hits (in rank order), or None when no
     hit has a sentence that may be quoted. `country` is the owner's, when the question names none."""
     want = asked(question)
-    flat_question = fold(question)
     words = set(tokenize(question))
     named = set(countries_named(question)) or ({country} if country else set())
     local = any(hit.chunk.lang == lang for _, hit in hits)  # quote the owner's language only, when there is any
@@ -122,7 +123,7 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
                 settings.meaning * meaning
                 + settings.words * overlap
                 + settings.retrieval * hit.score / best_hit
-                + settings.kind * _holds(want, sentence.text, sentence.kind.value, flat_question)
+                + settings.kind * _holds(want, sentence.text, sentence.kind.value)
                 - away
             )
             candidates.append((score, len(candidates), sentence.text, number))
@@ -148,13 +149,13 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
     return Composed(chosen[0], tuple(chosen[1:]))
 
 
-def _holds(want: Asked, text: str, kind: str, question: str = "") -> float:
+def _holds(want: Asked, text: str, kind: str) -> float:
     """1 when the sentence holds the kind of thing asked for, else 0."""
     if want is Asked.DATE:
         return float(_YEAR.search(text) is not None)
+    if want is Asked.SHARE:  # a percentage, not any figure
+        return float(_PERCENT.search(text) is not None)
     if want is Asked.FIGURE:
-        if _PERCENT_ASKED.search(question):  # "what percent": a share, not any figure
-            return float(_PERCENT.search(text) is not None)
         return float(_FIGURE.search(_YEAR.sub("", text)) is not None)
     if want is Asked.NAME:
         return float(_NAME.search(text) is not None)

@@ -19,6 +19,13 @@ def folder(tiny_knowledge: Path) -> Path:
     return tiny_knowledge / "referrals"
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace `old`, which the fixture must hold, once."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def _problems(root: Path) -> list[str]:
     return [str(p).split("/referrals/")[1] for p in load_referrals(root).problems]
 
@@ -53,10 +60,7 @@ def test_places_for_a_country_then_the_asean_wide_ones(tiny_knowledge: Path) -> 
     ],
 )
 def test_a_bad_file_is_reported_with_its_line_and_left_out(tiny_knowledge: Path, folder: Path, old: str, new: str, expected: str) -> None:
-    path = folder / "vn.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    _edit(folder / "vn.yaml", old, new)
     problems = _problems(tiny_knowledge)
     assert len(problems) == 1 and problems[0].startswith(expected), problems
     assert [p.id for p in load_referrals(tiny_knowledge).places_for("VN")] == ["asean-test-portal"]  # the whole file is left out
@@ -84,11 +88,11 @@ def test_check_warns_of_old_verification_and_missing_languages(tiny_knowledge: P
 
 
 def test_check_warns_of_a_place_with_no_contact_at_all(tiny_knowledge: Path, folder: Path) -> None:
-    path = folder / "vn.yaml"
-    text = path.read_text(encoding="utf-8")
-    old = 'email: "centre@example.org"\n    phone: null\n    address: "1 Test Street, Ha Noi"'
-    assert old in text
-    path.write_text(text.replace(old, "email: null\n    phone: null\n    address: null", 1), encoding="utf-8")
+    _edit(
+        folder / "vn.yaml",
+        'email: "centre@example.org"\n    phone: null\n    address: "1 Test Street, Ha Noi"',
+        "email: null\n    phone: null\n    address: null",
+    )
     problems = [
         f"{p.path.name}:{p.line}: {p.severity}: {p.message}" for p in check_referrals(load_referrals(tiny_knowledge), today=TODAY, verify_every_days=90)
     ]
@@ -98,11 +102,11 @@ def test_check_warns_of_a_place_with_no_contact_at_all(tiny_knowledge: Path, fol
 
 
 def test_places_an_owner_can_reach_come_first(tiny_knowledge: Path, folder: Path) -> None:
-    path = folder / "vn.yaml"
-    text = path.read_text(encoding="utf-8")
-    desk = 'website: "https://example.org/sme-desk"\n    email: null\n    phone: "+84 00 0000 0000"'
-    assert desk in text
     # the first place loses its website and phone, its only contacts: it goes after the second
-    path.write_text(text.replace(desk, "website: null\n    email: null\n    phone: null", 1), encoding="utf-8")
+    _edit(
+        folder / "vn.yaml",
+        'website: "https://example.org/sme-desk"\n    email: null\n    phone: "+84 00 0000 0000"',
+        "website: null\n    email: null\n    phone: null",
+    )
     places = load_referrals(tiny_knowledge).places_for("VN")
     assert [(p.id, p.reachable) for p in places] == [("vn-test-energy-centre", True), ("vn-test-sme-desk", False), ("asean-test-portal", True)]

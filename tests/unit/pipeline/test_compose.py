@@ -29,6 +29,7 @@ def hit(doc: str, lang: str, sentences: list[tuple[str, SentenceKind, float]]) -
 def test_what_the_question_asks_for() -> None:
     assert asked("how much can LED lamps save?") is Asked.FIGURE
     assert asked("tiết kiệm được bao nhiêu") is Asked.FIGURE
+    assert asked("tiết kiệm được bao nhiêu %") is Asked.SHARE
     assert asked("CBAM ចាប់ផ្តើមនៅពេលណា?") is Asked.DATE
     assert asked("kailan mag-aapply ang EUDR") is Asked.DATE
     assert asked("มีสินเชื่อสีเขียวไหม") is Asked.NAME
