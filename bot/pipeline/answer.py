@@ -132,6 +132,8 @@ class Pipeline:
         self._chat = chat
         self._utility = utility or chat
         self._budget = TokenBudget()
+        if chat is not None:  # only prompts are counted: offline answers never load the encoding
+            self._budget.load()
         self._clock = clock  # the model calls' deadlines are read on it
         self.directory = directory  # the programmes answers name; swapped on reload (Services.reindex)
         self.referrals = referrals  # the places an owner who asks for a person is shown; likewise

@@ -28,10 +28,11 @@ class Fitted:
 class TokenBudget:
     """Counts and trims in cl100k tokens."""
 
-    def __init__(self) -> None:
-        # Loaded with the pipeline, not by the first questions: building the encoding's tables
-        # takes 0.2 s of Python, holding the GIL, and a burst of first questions (200 updates
-        # waiting when the bot restarts) would queue on it and stall the event loop.
+    @staticmethod
+    def load() -> None:
+        """Build the encoding now, not at the first prompt: its tables take 0.2 s of Python,
+        holding the GIL, and a burst of first questions (200 updates waiting when the bot
+        restarts) would queue on it and stall the event loop."""
         cl100k()
 
     def count(self, text: str) -> int:
