@@ -52,6 +52,7 @@ _NEAR_DUPLICATE = 0.85  # Jaccard overlap of token sets above which two passages
 # GIL: with 200 questions at once, 16 threads left the loop's worst lag at 229-505 ms, 4 at
 # 121-222 ms (bench/bot_load.py, four runs each); 2 gave 268-275 ms.
 _SEARCH_THREADS = 4
+_UNACCENTED = "vi"  # the language owners type without its accents, which e5 needs back
 
 
 class _Snapshot:
@@ -88,7 +89,7 @@ class _Snapshot:
         self.position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.lexical = LexicalIndex([f"{c.title} {c.section} {c.text}" for c in self.chunks])
         self.named = [countries_named(c.text) for c in self.chunks]  # the countries each passage itself names
-        self.accents = AccentRestorer(c.text for c in self.chunks if c.lang == "vi")  # for Vietnamese typed without them
+        self.accents = AccentRestorer(c.text for c in self.chunks if c.lang == _UNACCENTED)  # for Vietnamese typed without them
         self.in_lang = {lang: np.asarray([c.lang == lang for c in self.chunks], dtype=np.float32) for lang in {c.lang for c in self.chunks}}
         # (group, section index, language) → passages, to show a hit in the owner's language.
         self.aligned: dict[tuple[str, int, str], list[int]] = {}
@@ -185,7 +186,7 @@ class HybridRetriever:
         extra = [q for q in extra_queries if q.strip()]
         # e5 reads unaccented Vietnamese as another text: the dense query gets its accents back.
         # Development half, Vietnamese MRR 0.962 -> 0.974 (17 of 39 questions typed without).
-        dense_query = (snap.accents.restore(query) if lang == "vi" else None) or query
+        dense_query = (snap.accents.restore(query) if lang == _UNACCENTED else None) or query
         vectors = self._embed([dense_query, *extra])
         mask = snap.mask(filters)
         english_only = snap.in_lang[FALLBACK_LANG] * (1 if mask is None else mask)
