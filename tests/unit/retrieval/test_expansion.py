@@ -28,7 +28,29 @@ BILL = Term(
     lo=["ຄ່າໄຟ"],
     my=["လျှပ်စစ်မီတာခ"],
 )
-EXPANDER = QueryExpander(Glossary(terms={"refrigerator": FRIDGE, "electricity-bill": BILL}, lines={}))
+LOAN = Term(
+    en=["green loan"],
+    vi=["khoản vay xanh", "tín dụng xanh", "vay xanh"],
+    th=["สินเชื่อสีเขียว", "เงินกู้สีเขียว"],
+    id=["pinjaman hijau"],
+    ms=["pinjaman hijau"],
+    tl=["green loan"],
+    km=["ឥណទានបៃតង"],
+    lo=["ສິນເຊື່ອສີຂຽວ"],
+    my=["green loan"],
+)
+BANK = Term(
+    en=["central bank"],
+    vi=["Ngân hàng Nhà nước"],
+    th=["ธนาคารกลาง"],
+    id=["bank sentral", "BI"],
+    ms=["bank pusat"],
+    tl=["bangko sentral"],
+    km=["ធនាគារកណ្តាល"],
+    lo=["ທະນາຄານກາງ"],
+    my=["ဗဟိုဘဏ်"],
+)
+EXPANDER = QueryExpander(Glossary(terms={"refrigerator": FRIDGE, "electricity-bill": BILL, "green-loan": LOAN, "central-bank": BANK}, lines={}))
 
 
 def test_a_question_in_another_language_gets_the_english_terms_it_uses() -> None:
@@ -47,6 +69,19 @@ def test_synonyms_are_in_the_questions_language_whatever_language_the_term_was_w
 def test_a_longer_phrase_around_the_same_words_is_no_synonym() -> None:
     # "hóa đơn tiền điện" would only weigh "tiền điện" twice: a fridge question became a bill question
     assert EXPANDER.synonyms("tủ lạnh hao điện, giảm tiền điện thế nào?", "vi") == []
+
+
+def test_other_words_for_the_thing_count_even_when_they_share_one() -> None:
+    # the Vietnamese guide says "tín dụng xanh" (green credit) where owners ask for "khoản vay xanh"
+    assert EXPANDER.synonyms("có khoản vay xanh nào không?", "vi") == ["tín dụng xanh"]
+    # in a script without spaces, sharing a pair of characters still counts as the same words
+    assert EXPANDER.synonyms("มีสินเชื่อสีเขียวไหม", "th") == []
+
+
+def test_an_abbreviation_is_not_an_everyday_word_that_folds_to_it() -> None:
+    assert EXPANDER.english_terms("máy lạnh bị rò") == []  # Vietnamese "bị", not Bank Indonesia's "BI"
+    assert EXPANDER.english_terms("kata bi di sini") == []  # lower case: a word, not "BI"
+    assert EXPANDER.english_terms("suku bunga BI naik") == ["central bank"]
 
 
 def test_a_question_without_glossary_terms_has_no_synonyms() -> None:
