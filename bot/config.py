@@ -158,6 +158,7 @@ class TelegramSettings(BaseModel):
     preview_min_words: int = Field(default=3, ge=1)  # ... and only once this many words were added
     questions_per_minute: int = Field(default=10, ge=1)
     questions_per_day: int = Field(default=100, ge=1)
+    question_starts_per_s: float = Field(default=200, gt=0)  # all users together, after a burst of 10: a poll of 200 no longer stalls the loop
     webhook_url: str | None = None  # public HTTPS URL, e.g. https://bot.example.org/telegram
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)

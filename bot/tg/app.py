@@ -61,7 +61,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         builder = builder.updater(None)  # updates arrive through tg/webhook.py
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
-    application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day)
+    application.bot_data["limits"] = QuestionLimits(telegram.questions_per_minute, telegram.questions_per_day, telegram.question_starts_per_s)
     application.bot_data["turns"] = ChatTurns()
     application.bot_data["previews"] = Previews(telegram)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.knowledge import load_directory
@@ -12,11 +14,21 @@ from tests.support import REPO
 
 
 async def test_limits_count_per_user_and_say_which_limit_was_hit() -> None:
-    limits = QuestionLimits(per_minute=2, per_day=3)
+    limits = QuestionLimits(per_minute=2, per_day=3, starts_per_s=1000)
     assert [await limits.admit(1) for _ in range(3)] == ["ok", "ok", "minute"]
     assert await limits.admit(2) == "ok"
-    daily = QuestionLimits(per_minute=10, per_day=2)
+    daily = QuestionLimits(per_minute=10, per_day=2, starts_per_s=1000)
     assert [await daily.admit(1) for _ in range(3)] == ["ok", "ok", "day"]
+
+
+async def test_questions_start_in_a_burst_of_ten_then_at_the_pace_set() -> None:
+    limits = QuestionLimits(per_minute=10, per_day=10, starts_per_s=0.001)  # the next start after the burst: in 1,000 s
+    assert [await limits.admit(user) for user in range(10)] == ["ok"] * 10
+    eleventh = asyncio.create_task(limits.admit(10))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not eleventh.done()  # waiting for its turn, not refused
+    eleventh.cancel()
 
 
 def test_callback_data_round_trips_and_stays_under_64_bytes() -> None:
