@@ -38,7 +38,7 @@ class Asked(StrEnum):
     """What the question asks for, as far as its wording tells."""
 
     DATE = "date"  # when, what year, by what deadline
-    FIGURE = "figure"  # how much, how many, what rate; or the question has a figure of its own
+    FIGURE = "figure"  # how much, how many, what rate; or a figure of its own, unless it asks "how do I"
     SHARE = "share"  # a figure asked for as a percentage: "what percent", "berapa persen", "bao nhiêu %"
     NAME = "name"  # which, who, is there, what programme
     STEPS = "steps"  # how do I, what can I do
@@ -69,7 +69,7 @@ _ASKS = {
         r"|เมื่อไร|เมื่อไหร่|ปีไหน|วันไหน|ពេលណា|ឆ្នាំណា|ថ្ងៃណា|ເມື່ອໃດ|ປີໃດ|ວັນໃດ|ဘယ်တော့|ဘယ်အချိန်|ဘယ်နှစ်က|ဘယ်တုန်းက"
     ),
     Asked.FIGURE: re.compile(
-        r"\d|\b(how (much|many|long|often)|(what|which) (percent|share)|cost|price|rate|"
+        r"\b(how (much|many|long|often)|(what|which) (percent|share)|cost|price|rate|"
         r"bao nhieu|bao lau|"
         r"may|gia|berapa|brp|magkano|ilan|gaano)\b"
         r"|เท่าไร|เท่าไหร่|กี่|ប៉ុន្មាន|ເທົ່າໃດ|ຈັກ|ဘယ်လောက်|ဘယ်နှစ်"
@@ -93,9 +93,13 @@ _SAME = 0.6  # Jaccard overlap of words above which two sentences are repeats
 
 
 def asked(question: str) -> Asked:
-    """What the question asks for; the first kind whose wording it uses."""
+    """What the question asks for: the first kind whose wording it uses; but a figure of its own
+    makes a yes/no or bare question one about a figure ("CBAM under 50 t?"). With "how do I" the
+    figure is the owner's situation: "my bill is 8,000 baht, how do I cut it?" asks for steps."""
     flat = fold(question)
     kind = next((kind for kind, pattern in _ASKS.items() if pattern.search(flat)), Asked.ANY)
+    if kind in (Asked.NAME, Asked.ANY) and _FIGURE.search(flat):
+        kind = Asked.FIGURE
     return Asked.SHARE if kind is Asked.FIGURE and _PERCENT_ASKED.search(flat) else kind
 
 

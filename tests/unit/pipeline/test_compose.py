@@ -36,6 +36,9 @@ def test_what_the_question_asks_for() -> None:
     assert asked("which loan is there for solar") is Asked.NAME
     assert asked("how do I find air leaks") is Asked.STEPS
     assert asked("solar panels") is Asked.ANY
+    # a figure of the owner's own: what a yes/no question turns on, but only the situation of a "how do I"
+    assert asked("khach EU nhap duoi 50 tan thep thi co bi CBAM khong") is Asked.FIGURE
+    assert asked("ร้านกาแฟ ค่าไฟเดือนละ 8000 จะลดยังไงดี") is Asked.STEPS
 
 
 def test_the_first_line_is_the_sentence_that_answers_and_lead_ins_and_meta_are_never_quoted() -> None:
