@@ -101,6 +101,39 @@ _THANKS = (
     "ကျေးဇူးပါ",
     "ကျေးဇူးတင်ပါသည်",
 )
+# What a thank-you may say it is for ("salamat po sa tulong", "ขอบคุณสำหรับข้อมูลครับ").
+_THANKS_FOR = (
+    "for the help",
+    "for your help",
+    "for the info",
+    "for the information",
+    "for the answer",
+    "for the advice",
+    "for the tips",
+    "vi da giup",
+    "da giup",
+    "ve thong tin",
+    "da tu van",
+    "atas bantuannya",
+    "atas bantuan",
+    "atas infonya",
+    "atas informasinya",
+    "infonya",
+    "bantuannya",
+    "sa tulong",
+    "sa impormasyon",
+    "sa info",
+    "sa payo",
+    "สำหรับข้อมูล",
+    "สำหรับคำแนะนำ",
+    "ที่ช่วย",
+    "ສຳລັບຂໍ້ມູນ",
+    "ທີ່ຊ່ວຍ",
+    "សម្រាប់ព័ត៌មាន",
+    "សម្រាប់ជំនួយ",
+    "အကူအညီအတွက်",
+    "အချက်အလက်အတွက်",
+)
 # Words that may ride along without making the message a question: particles of politeness,
 # "ok", and how people address the bot.
 _FILLERS = (
@@ -206,7 +239,7 @@ def classify(text: str) -> MessageKind:
     if not any(unicodedata.category(c)[0] in "LN" for c in text):
         return MessageKind.EMOJI_ONLY
     flat = " ".join("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in fold(text)).split())
-    if _only(flat, _THANKS):
+    if _only(flat, _THANKS, also=_THANKS_FOR):
         return MessageKind.THANKS
     if _only(flat, _GREETINGS):
         return MessageKind.GREETING
@@ -223,10 +256,10 @@ def classify(text: str) -> MessageKind:
     return MessageKind.QUESTION
 
 
-def _only(flat: str, phrases: tuple[str, ...]) -> bool:
-    """True when `flat` holds at least one of `phrases` and nothing but them and fillers."""
+def _only(flat: str, phrases: tuple[str, ...], also: tuple[str, ...] = ()) -> bool:
+    """True when `flat` holds at least one of `phrases` and nothing but them, fillers and `also`."""
     rest, found = flat, False
-    for phrase in sorted(phrases + _FILLERS, key=len, reverse=True):  # longest first: "cam on nhieu" before "cam on"
+    for phrase in sorted(phrases + also + _FILLERS, key=len, reverse=True):  # longest first: "cam on nhieu" before "cam on"
         pattern = re.escape(phrase) if not phrase.isascii() else rf"\b{re.escape(phrase)}\b"
         rest, count = re.subn(pattern, " ", rest)
         found = found or (count > 0 and phrase in phrases)

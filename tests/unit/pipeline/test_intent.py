@@ -38,6 +38,15 @@ CASES = {
         "អរគុណ",
         "ຂອບໃຈ",
         "ကျေးဇူးတင်ပါတယ်",
+        # ... and saying what for
+        "thanks for the help!",
+        "cảm ơn bạn đã giúp nhé",
+        "ขอบคุณสำหรับข้อมูลครับ",
+        "terima kasih atas bantuannya kak",
+        "salamat po sa tulong",
+        "អរគុណសម្រាប់ព័ត៌មាន",
+        "ຂອບໃຈສຳລັບຂໍ້ມູນເດີ",
+        "အကူအညီအတွက် ကျေးဇူးတင်ပါတယ်",
     ],
     MessageKind.ADVISOR: [
         "I want to talk to an advisor",
@@ -74,6 +83,7 @@ CASES = {
     MessageKind.QUESTION: [
         "hi, how can I save electricity?",
         "thanks! and what about solar?",
+        "salamat sa tulong, paano mag apply ng loan?",
         "lam sao giam tien dien",
         "มีสินเชื่อสีเขียวไหม",
         "ok",
