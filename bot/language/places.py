@@ -29,13 +29,30 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "VN": ("vietnam", "viet nam", "vn", "việt nam", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ", "ဗီယက်နမ်"),
 }
 
+# The capitals and the largest business cities name their country too (Singapore is its own):
+# a small factory "ที่เวียงจันทน์" (in Vientiane) is in Lao PDR.
+_CITIES: dict[str, tuple[str, ...]] = {
+    "BN": ("bandar seri begawan",),
+    "KH": ("phnom penh", "phnôm pênh", "siem reap", "พนมเปญ", "ភ្នំពេញ", "សៀមរាប", "ພະນົມເປັນ", "ဖနွမ်ပင်"),
+    "ID": ("jakarta", "surabaya", "bandung", "medan", "bali", "จาการ์ตา", "ហ្សាការតា", "ຈາກາຕາ", "ဂျကာတာ"),
+    "LA": ("vientiane", "viêng chăn", "luang prabang", "เวียงจันทน์", "វៀងច័ន្ទ", "ວຽງຈັນ", "ຫຼວງພະບາງ", "ဗီယင်ကျန်း"),
+    "MY": ("kuala lumpur", "penang", "johor bahru", "กัวลาลัมเปอร์", "គូឡាឡាំពួ", "ກົວລາລຳເປີ", "ကွာလာလမ်ပူ"),
+    "MM": ("yangon", "rangoon", "mandalay", "ย่างกุ้ง", "យ៉ាំងហ្គោន", "ຢາງກຸ້ງ", "ရန်ကုန်", "မန္တလေး"),
+    "PH": ("manila", "metro manila", "quezon city", "cebu", "davao", "มะนิลา", "ម៉ានីល", "ມະນີລາ", "မနီလာ"),
+    "TH": ("bangkok", "băng cốc", "chiang mai", "กรุงเทพ", "กทม", "เชียงใหม่", "បាងកក", "ບາງກອກ", "ဘန်ကောက်"),
+    "VN": ("hanoi", "hà nội", "ho chi minh city", "tp.hcm", "tphcm", "sài gòn", "saigon", "đà nẵng", "ฮานอย", "โฮจิมินห์", "ហាណូយ", "ຮ່າໂນ້ຍ", "ဟနွိုင်း"),
+}
+
 
 def _pattern(form: str) -> str:
     flat = re.escape(fold(form))
     return rf"(?<!\w){flat}(?!\w)" if fold(form).isascii() else flat
 
 
-_FINDERS = {code: (tuple(fold(form) for form in forms), re.compile("|".join(_pattern(form) for form in forms))) for code, forms in _NAMES.items()}
+_FINDERS = {
+    code: (tuple(fold(form) for form in forms), re.compile("|".join(_pattern(form) for form in forms)))
+    for code, forms in ((code, names + _CITIES.get(code, ())) for code, names in _NAMES.items())
+}
 
 
 def countries_named(text: str) -> tuple[str, ...]:

@@ -23,6 +23,12 @@ from bot.language import countries_named
         ("may green loan ba para sa MSME dito sa Pinas", ("PH",)),
         ("vay xanh o VN", ("VN",)),
         ("grant utk SME kat M'sia dan SG", ("MY", "SG")),
+        # a capital or a big business city names its country
+        ("ทำโรงงานแปรรูปเล็กๆ ที่เวียงจันทน์", ("LA",)),
+        ("maliit na factory sa Vientiane", ("LA",)),
+        ("quán cà phê ở Sài Gòn", ("VN",)),
+        ("kedai makan di Kuala Lumpur", ("MY",)),
+        ("ร้านเล็กๆ ในกรุงเทพ", ("TH",)),
     ],
 )
 def test_a_named_country_is_found(text: str, codes: tuple[str, ...]) -> None:
@@ -30,7 +36,7 @@ def test_a_named_country_is_found(text: str, codes: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["tiết kiệm chi phí lao động", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?", "lampu LED hemat energi", "SGD 500 per kWh"]
+    "text", ["tiết kiệm chi phí lao động", "nói sai gì đó", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?", "lampu LED hemat energi", "SGD 500 per kWh"]
 )
 def test_common_words_are_not_countries(text: str) -> None:
     assert countries_named(text) == ()
