@@ -36,7 +36,8 @@ def test_a_named_country_is_found(text: str, codes: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["tiết kiệm chi phí lao động", "nói sai gì đó", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?", "lampu LED hemat energi", "SGD 500 per kWh"]
+    "text",
+    ["tiết kiệm chi phí lao động", "nói sai gì đó", "ภาษาไทย", "ລາວບອກວ່າຄ່າໄຟແພງ", "How do I cut my power bill?", "lampu LED hemat energi", "SGD 500 per kWh"],
 )
 def test_common_words_are_not_countries(text: str) -> None:
     assert countries_named(text) == ()
