@@ -38,8 +38,7 @@ class QuestionLimits:
         return self._per_day
 
     async def admit(self, user_id: int) -> Verdict:
-        """Count one question if both limits allow it, and wait for its turn to start; otherwise
-        say which limit was hit."""
+        """Count one question if both limits allow it; otherwise say which limit was hit."""
         buckets = self._buckets.get(user_id)
         if buckets is None:
             buckets = self._buckets[user_id] = (AsyncLimiter(self._per_minute, 60), AsyncLimiter(self._per_day, _DAY_S))
@@ -50,8 +49,13 @@ class QuestionLimits:
             return "minute"
         await minute.acquire()  # both have capacity, so neither waits
         await day.acquire()
-        await self._starts.acquire()
         return "ok"
+
+    async def start(self) -> None:
+        """Wait for this question's turn to start. Called inside the chat's turn, so that a chat's
+        questions start in the order they came (the limiter lets a newcomer take a freed slot
+        before a waiter it woke)."""
+        await self._starts.acquire()
 
     def first_notice(self, user_id: int, verdict: Verdict) -> bool:
         """True the first time in the window that `user_id` is told about the `verdict` limit."""

@@ -135,6 +135,7 @@ async def ask(update: Update, context: BotContext, text: str) -> None:
             await say(update, services, f"rate_limited_{verdict}", limit=context.limits.per_day)
         return
     async with context.turns.turn(message.chat_id):  # a chat's questions are answered in the order asked
+        await context.limits.start()
         profile = await services.profiles.get(str(user.id))
         question = Question(
             text=text, user_id=str(user.id), chosen_lang=profile.lang, client_lang=user.language_code, country=profile.country, sector=profile.sector
