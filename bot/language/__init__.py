@@ -7,7 +7,7 @@ from bot.language.encoding import cl100k, count_cl100k
 from bot.language.folding import character_grams, character_pairs, fold, jaccard, split_folded, tokenize
 from bot.language.places import countries_named
 from bot.language.scripts import script_of
-from bot.language.sentences import unquotable_lines
+from bot.language.sentences import leans_back, unquotable_lines
 
 __all__ = [
     "FAMILIES",
@@ -23,6 +23,7 @@ __all__ = [
     "detect",
     "fold",
     "jaccard",
+    "leans_back",
     "other_language",
     "script_of",
     "split_folded",

@@ -69,6 +69,22 @@ _META = re.compile(
     re.IGNORECASE,
 )
 
+# A sentence that leans on the one before it: it opens with a pronoun or a connective ("It
+# added…", "So an LED…", "Vì vậy…", "ดังนั้น…"). It may support an answer, not open one. Thai
+# "แต่" and Lao "ແຕ່" (but) are left out: they also begin "each" and "to cook".
+_LEANS_BACK = re.compile(
+    r"^(It|They|Them|These|Those|This|That|Such|So|Therefore|However|But|Also|Thus|Hence)\b"
+    r"|^(Nó|Chúng(?! tôi)|Điều này|Việc này|Vì vậy|Do đó|Tuy nhiên|Nhưng|Ngoài ra)\b"
+    r"|^(Hal ini|Ini|Itu|Mereka|Oleh karena itu|Karena itu|Namun|Tetapi|Oleh itu|Walau bagaimanapun|Selain itu)\b"
+    r"|^(Ito|Iyan|Sila|Kaya|Gayunman|Pero|Ngunit|Dahil dito)\b"
+    r"|^(สิ่งนี้|ดังนั้น|นี่คือ|อย่างไรก็ตาม|นอกจากนี้|ដូច្នេះ|ប៉ុន្តែ|នេះ|ດັ່ງນັ້ນ|ນີ້|ထို့ကြောင့်|သို့သော်|ဤ|၎င်း)"
+)
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether the sentence needs the one before it to be understood."""
+    return _LEANS_BACK.match(sentence) is not None
+
 
 def split_sentences(text: str) -> list[Sentence]:
     """The units of a passage of guide text, in order, each marked with its kind."""

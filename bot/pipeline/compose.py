@@ -14,7 +14,8 @@ often next to it). Its score adds up:
   than a year) for "how much / how many", a share (a percentage) for "what percent", a year for
   "when", a named programme, agency or law for "which / who / is there", a step (a list item)
   for "how do I".
-The best sentence is the first line: the direct answer. Up to `points` more, from the rest, in
+The best sentence is the first line: the direct answer, and never one that leans on the sentence
+before it ("So an LED gives…", "ดังนั้น…") unless it holds what was asked. Up to `points` more, from the rest, in
 score order, support it, with no near-repeats and from any source (a cap of two per source cost
 more facts than it gave variety), but the source retrieval ranked first always has a say: when
 no line quotes it, its best sentence is the last point. Only sentences in the owner's language are quoted when the
@@ -31,7 +32,7 @@ from enum import StrEnum
 
 from bot.config import ComposerSettings
 from bot.domain import ScoredChunk
-from bot.language import countries_named, fold, jaccard, tokenize
+from bot.language import countries_named, fold, jaccard, leans_back, tokenize
 
 
 class Asked(StrEnum):
@@ -134,7 +135,9 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
     if not candidates:
         return None
     candidates.sort(key=lambda item: (-item[0], item[1]))
-    _, _, best, number = candidates.pop(0)
+    # "So an LED gives more light…" cannot open an answer, unless it holds what was asked ("So 1,000 kWh is 420 kg CO2e")
+    opener = next((i for i, (_, _, text, _) in enumerate(candidates) if not leans_back(text) or (want is not Asked.ANY and _holds(want, text, ""))), 0)
+    _, _, best, number = candidates.pop(opener)
     chosen = [Quote(best, number)]
     taken = [set(tokenize(best))]
     for _, _, text, number in candidates:

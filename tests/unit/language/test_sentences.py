@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import SentenceKind
-from bot.language.sentences import MAX_CHARS, split_sentences
+from bot.language.sentences import MAX_CHARS, leans_back, split_sentences
 
 
 def kinds(text: str) -> list[tuple[SentenceKind, str]]:
@@ -170,3 +170,24 @@ def test_a_sentence_may_end_in_an_acronym_or_a_unit_but_not_in_an_initial_or_a_c
         "In Singapore that is the advice.",
         "Ask J. Smith at PT. Bank Contoh about the loan.",
     ]
+
+
+def test_a_sentence_that_opens_with_a_pronoun_or_a_connective_leans_on_the_one_before() -> None:
+    for line in (
+        "So an LED gives much more light for the same electricity.",
+        "They must buy and surrender CBAM certificates.",
+        "Vì vậy, cách so sánh hữu ích nhất là với lượng nước bạn đã dùng trước đây.",
+        "Karena itu, pembanding yang paling berguna adalah pemakaian Anda sendiri.",
+        "Kaya mas maraming liwanag ang ibinibigay ng LED.",
+        "ดังนั้นเมื่อผู้ซื้อต้องการวัดคาร์บอนฟุตพรินต์ ผู้ซื้อก็ต้องใช้ตัวเลขจากคุณ",
+        "ដូច្នេះ អតិថិជនខ្នាតតូចនៅ EU អាចត្រូវបានលើកលែង។",
+    ):
+        assert leans_back(line), line
+    for line in (
+        "Set the air conditioner to 25°C.",
+        "Chúng tôi chưa xác nhận được các điều kiện.",  # "we", not "they"
+        "Những thiết bị phù hợp để lắp biến tần: máy bơm.",  # a plural, not "these"
+        "แต่ละกลุ่มต้องได้รับการรับรอง",  # Thai "each", which begins like "but"
+        "ແຕ່ງອາຫານໃຫ້ໃກ້ຄຽງກັບຄວາມຕ້ອງການຕົວຈິງ.",  # Lao "cook", which begins like "but"
+    ):
+        assert not leans_back(line), line

@@ -108,6 +108,17 @@ def test_a_guides_question_to_the_reader_is_never_quoted() -> None:
     assert composed is not None and composed.answer.text.startswith("A parametric policy") and composed.points == ()
 
 
+def test_a_sentence_that_leans_on_the_one_before_opens_only_when_it_holds_what_was_asked() -> None:
+    sentences = [
+        ("So an LED gives much more light for the same electricity, at 20 W.", SentenceKind.SENTENCE, 0.95),
+        ("Replace the lamps that burn longest with LEDs first.", SentenceKind.SENTENCE, 0.80),
+    ]
+    steps = compose("how do I cut my lighting bill?", "en", [(1, hit("led", "en", sentences))], SETTINGS)
+    assert steps is not None and steps.answer.text.startswith("Replace") and steps.points[0].text.startswith("So an LED")
+    figure = compose("how many watts does an LED use?", "en", [(1, hit("led", "en", sentences))], SETTINGS)
+    assert figure is not None and figure.answer.text.startswith("So an LED")
+
+
 def test_nothing_quotable_gives_no_answer() -> None:
     assert compose("what?", "en", [(1, hit("x", "en", [("Read on:", SentenceKind.LEAD_IN, 0.9)]))], SETTINGS) is None
 
