@@ -70,10 +70,10 @@ _META = re.compile(
 )
 
 # A sentence that leans on the one before it: it opens with a pronoun or a connective ("It
-# added…", "So an LED…", "Vì vậy…", "ดังนั้น…"). It may support an answer, not open one. Thai
+# added…", "So an LED…", "Turn them into…", "Vì vậy…", "ดังนั้น…"). It may support an answer, not open one. Thai
 # "แต่" and Lao "ແຕ່" (but) are left out: they also begin "each" and "to cook".
 _LEANS_BACK = re.compile(
-    r"^(It|They|Them|These|Those|This|That|Such|So|Therefore|However|But|Also|Thus|Hence)\b"
+    r"^(It|They|Them|These|Those|This|That|Such|So|Therefore|However|But|Also|Thus|Hence)\b|^\w+ (them|these|those|it)\b"
     r"|^(Nó|Chúng(?! tôi)|Điều này|Việc này|Vì vậy|Do đó|Tuy nhiên|Nhưng|Ngoài ra)\b"
     r"|^(Hal ini|Ini|Itu|Mereka|Oleh karena itu|Karena itu|Namun|Tetapi|Oleh itu|Walau bagaimanapun|Selain itu)\b"
     r"|^(Ito|Iyan|Sila|Kaya|Gayunman|Pero|Ngunit|Dahil dito)\b"

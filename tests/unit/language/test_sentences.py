@@ -176,6 +176,7 @@ def test_a_sentence_that_opens_with_a_pronoun_or_a_connective_leans_on_the_one_b
     for line in (
         "So an LED gives much more light for the same electricity.",
         "They must buy and surrender CBAM certificates.",
+        "Turn them into a footprint with a free tool.",
         "Vì vậy, cách so sánh hữu ích nhất là với lượng nước bạn đã dùng trước đây.",
         "Karena itu, pembanding yang paling berguna adalah pemakaian Anda sendiri.",
         "Kaya mas maraming liwanag ang ibinibigay ng LED.",
