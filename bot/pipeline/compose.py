@@ -76,7 +76,7 @@ _ASKS = {
         r"|เท่าไร|เท่าไหร่|กี่|ប៉ុន្មាន|ເທົ່າໃດ|ຈັກ|ဘယ်လောက်|ဘယ်နှစ်"
     ),
     Asked.NAME: re.compile(
-        r"\b(which|who|is there|are there|what (programme|program|scheme|loan|grant|label|agency|law|rule)|where|"
+        r"\b(which|who|is there|are there|what (programmes?|programs?|schemes?|loans?|grants?|labels?|agency|agencies|laws?|rules?)|where|"
         r"nao|ai|o dau|co .* khong|siapa|mana|ada|adakah|sino|saan|alin|may)\b"
         r"|ไหน|ใคร|มี.*ไหม|มี.*หรือไม่|ណា|នរណា|មាន.*ទេ|ໃດ|ໃຜ|ມີ.*ບໍ|ဘယ်သူ|ရှိလား|ရှိပါသလား"
     ),

@@ -34,6 +34,7 @@ def test_what_the_question_asks_for() -> None:
     assert asked("kailan mag-aapply ang EUDR") is Asked.DATE
     assert asked("มีสินเชื่อสีเขียวไหม") is Asked.NAME
     assert asked("which loan is there for solar") is Asked.NAME
+    assert asked("what grants can a small bakery get for energy efficient ovens") is Asked.NAME
     assert asked("how do I find air leaks") is Asked.STEPS
     assert asked("solar panels") is Asked.ANY
     # a figure of the owner's own: what a yes/no question turns on, but only the situation of a "how do I"
