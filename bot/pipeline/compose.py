@@ -136,7 +136,7 @@ def compose(question: str, lang: str, hits: list[tuple[int, ScoredChunk]], setti
         return None
     candidates.sort(key=lambda item: (-item[0], item[1]))
     # "So an LED gives more light…" cannot open an answer, unless it holds what was asked ("So 1,000 kWh is 420 kg CO2e")
-    opener = next((i for i, (_, _, text, _) in enumerate(candidates) if not leans_back(text) or (want is not Asked.ANY and _holds(want, text, ""))), 0)
+    opener = next((i for i, (_, _, text, _) in enumerate(candidates) if not leans_back(text) or _holds(want, text, "")), 0)
     _, _, best, number = candidates.pop(opener)
     chosen = [Quote(best, number)]
     taken = [set(tokenize(best))]

@@ -7,7 +7,7 @@ Telegram's outgoing limit with everyone's answers, and a flood of them made othe
 Questions start at most `starts_per_s` a second, after a burst of `_START_BURST`. When 200
 arrive in one poll, starting them all in the same moment held the event loop for 100-150 ms at a
 time (each start opens connections and hands work to threads, which then hold the GIL while the
-loop waits to get it back); paced at 200 a second, the worst lag fell to 12-74 ms, and the answers
+loop waits to get it back); paced at 200 a second, the worst lag fell to 14-87 ms, and the answers
 came no later: they queue for the CPU either way (bench/bot_load.py, README).
 """
 
