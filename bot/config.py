@@ -125,6 +125,7 @@ class RetrievalSettings(BaseModel):
     named_country_boost: float = Field(default=0.6, ge=0)  # … and × (1 + this) for a country the question names
     named_passage_share: float = Field(default=0.5, ge=0, le=1)  # … its share for a passage naming the country, its guide not about it
     preference_list: float = Field(default=0.1, ge=0)  # weight of the owner's (or the named) country's own guides as a ranked list
+    figure_boost: float = Field(default=0.2, ge=0)  # fused score × (1 + this) for a passage holding a figure the question types ("2011", "RM 50,000")
     elsewhere_penalty: float = Field(default=0.3, ge=0, le=1)  # fused score × (1 - this) for guides about other countries only
     named_elsewhere_penalty: float = Field(default=0.6, ge=0, le=1)  # … when the question names a country
 

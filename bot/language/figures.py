@@ -48,6 +48,12 @@ def numbers_in(text: str) -> list[str]:
     return [m.group(0).replace(" ", "") for m in _NUMBER.finditer(plain)]
 
 
+def distinctive_figures(text: str) -> frozenset[str]:
+    """The figures of `text` with two digits or more (a year, an amount, a share), canonical:
+    what a question names that few passages hold. "Scope 3" or "1 bulb" name no figure."""
+    return frozenset(_canonical(n) for n in numbers_in(text) if sum(c.isdigit() for c in n) >= 2)
+
+
 def ungrounded_numbers(answer: str, sources: list[str]) -> list[str]:
     """Figures of the answer that appear in none of the source texts."""
     known = {_canonical(n) for text in sources for n in numbers_in(text)}

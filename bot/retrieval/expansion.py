@@ -6,7 +6,9 @@ bill", by BM25 over the English text.
 
 Owners also write a term differently from the guides: "ref" for the refrigerator a Filipino guide
 names in full, "BCP" for a business continuity plan. The question is searched again with the
-glossary's other words for the terms it uses, in its own language.
+glossary's other words for the terms it uses, in its own language. And e5 reads an abbreviation
+it has rarely seen as noise: the dense query spells it out ("a BCP" → "a business continuity
+plan (BCP)").
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.knowledge.glossary import Glossary
 from bot.language import fold, split_folded, tokenize
 
 _TRANSLATED = tuple(lang for lang in LANGUAGES if lang != FALLBACK_LANG)  # the languages a question needs English terms for
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")  # "BCP", "GHG", "SMEs"
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,20 @@ class QueryExpander:
         self._glossary = glossary
         self._translated = _matchers(glossary, _TRANSLATED)
         self._every = _matchers(glossary, LANGUAGES)
+        self._abbreviations = _abbreviations(glossary)
 
     def english_terms(self, question: str) -> list[str]:
         """The English term of every glossary form in `question`, in order of length, once each."""
         return list(dict.fromkeys(self._glossary.terms[key].en[0] for _, key in _found(question, self._translated)))
+
+    def spelled_out(self, question: str) -> str:
+        """`question` with each glossary abbreviation it uses, as typed in capitals, spelled out
+        by the term's English name. Development half MRR 0.960 → 0.962 (Khmer 0.891 → 0.909),
+        test half English 0.986 → 1.000, core suite epr-tl gained. Spelled out in the question's
+        own language instead, "SME" cost Lao two questions."""
+        for pattern, spelled in self._abbreviations:
+            question = pattern.sub(spelled, question, count=1)
+        return question
 
     def synonyms(self, question: str, lang: str) -> list[str]:
         """The `lang` forms of the glossary terms in `question` (in any language) that say it
@@ -64,6 +77,20 @@ class QueryExpander:
         for used, key in _found(question, self._every):
             forms += [form for form in self._glossary.terms[key].forms(lang) if not _same_words(used, form)]
         return list(dict.fromkeys(forms))
+
+
+def _abbreviations(glossary: Glossary) -> list[tuple[re.Pattern[str], str]]:
+    """(abbreviation as a word of its own, "its English name (abbreviation)") for each term whose
+    English name is not itself an abbreviation: "BCP", not "SME" or "CBAM" (which e5 knows)."""
+    found: dict[str, tuple[re.Pattern[str], str]] = {}
+    for term in glossary.terms.values():
+        name = term.en[0]
+        if _ABBREVIATION.fullmatch(name):
+            continue
+        for form in (form for lang in LANGUAGES for form in term.forms(lang)):
+            if _ABBREVIATION.fullmatch(form) and form not in name and form not in found:
+                found[form] = (re.compile(rf"(?<![\w(]){re.escape(form)}(?!\w)"), f"{name} ({form})")
+    return list(found.values())
 
 
 def _same_words(used: str, form: str) -> bool:

@@ -46,3 +46,12 @@ def test_answers_come_in_the_users_language_when_translated(retriever: HybridRet
     assert hits[0].chunk.lang == "vi" and "refrigeration-savings" in {h.chunk.group_id for h in hits}
     thai = retriever.search("ตู้แช่เย็นกินไฟมาก", lang="th", k=3)
     assert thai[0].chunk.lang == "th"
+
+
+def test_a_figure_or_an_abbreviation_the_owner_types_finds_its_guide(retriever: HybridRetriever) -> None:
+    # the 2011 floods' insured losses: "2011" outweighs the Thai words every insurance guide shares
+    floods = retriever.search("น้ำท่วมปี 2011 ความเสียหายที่มีประกันจริงๆ แค่เท่าไหร่", lang="th", k=3)
+    assert floods[0].chunk.group_id == "climate-risks-for-msmes"
+    # e5 reads "BCP" spelled out
+    plan = retriever.search("how many SMEs had a BCP in the APEC survey", lang="en", k=3)
+    assert plan[0].chunk.group_id == "business-continuity-plan"

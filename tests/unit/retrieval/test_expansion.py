@@ -86,3 +86,11 @@ def test_an_abbreviation_is_not_an_everyday_word_that_folds_to_it() -> None:
 
 def test_a_question_without_glossary_terms_has_no_synonyms() -> None:
     assert EXPANDER.synonyms("hello", "en") == []
+
+
+def test_the_dense_query_spells_out_an_abbreviation_typed_in_capitals() -> None:
+    assert EXPANDER.spelled_out("suku bunga BI naik") == "suku bunga central bank (BI) naik"
+    assert EXPANDER.spelled_out("kata bi di sini") == "kata bi di sini"  # a word, not the abbreviation
+    # an abbreviation that is the term's English name stays as it is: e5 knows "SME"
+    sme = Term(en=["SME"], vi=["DNNVV"], th=["SME"], id=["UKM"], ms=["PKS"], tl=["SME"], km=["SME"], lo=["SME"], my=["SME"])
+    assert QueryExpander(Glossary(terms={"sme": sme}, lines={})).spelled_out("vay cho DNNVV") == "vay cho DNNVV"
