@@ -154,7 +154,7 @@ class Pipeline:
         history = question.history
         if history is None:
             history = await self._store.recent_turns(question.user_id, self._settings.history_turns)
-        priors = Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang)
+        priors = Priors(chosen=question.chosen_lang, recent=history[-1].lang if history else None, client=question.client_lang, country=question.country)
         with tally.timed("reading"):
             reading = await asyncio.to_thread(self._read, text, priors)
         detection, refusal, kind = reading.detection, reading.refusal, reading.kind

@@ -79,6 +79,14 @@ def test_indonesian_and_malay_alike_keep_the_prior() -> None:
     assert detect(text, Priors(recent="id")).lang == "id"
 
 
+def test_the_business_country_settles_indonesian_against_malay_when_the_text_does_not() -> None:
+    assert detect("GTFS 5.0 tutup bila?").lang == "id"  # 0.37 Indonesian, 0.28 Malay
+    assert detect("GTFS 5.0 tutup bila?", Priors(country="MY")) == Detection("ms", 0.653, "country")
+    assert detect("gimana caranya hemat listrik di warung", Priors(country="MY")).lang == "id"  # the text rules Malay out
+    assert detect("GTFS 5.0 tutup bila?", Priors(chosen="id", country="MY")).lang == "id"  # a chosen language stands
+    assert detect("cara jimat elektrik kedai", Priors(country="VN")).lang == "ms"
+
+
 def test_decisive_script_or_diacritics_override_the_chosen_language() -> None:
     assert detect("ขอบคุณ", Priors(chosen="en")).lang == "th"
     assert detect("cảm ơn", Priors(chosen="en")).lang == "vi"
