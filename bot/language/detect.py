@@ -32,8 +32,9 @@ _VI_MARKED_CONFIDENCE = 0.98
 _PRIOR_CONFIDENCE: dict[str, float] = {"chosen": 0.9, "recent": 0.75, "client": 0.6}
 # Languages so close that a detector's confidence is shared between them.
 FAMILIES: tuple[frozenset[str], ...] = (frozenset({"id", "ms"}),)
-# Where the business is settles Indonesian against Malay when the text leaves both plausible:
-# "GTFS 5.0 tutup bila?" reads 0.37 Indonesian to 0.28 Malay.
+# Where the business is settles Indonesian against Malay when the text leaves both plausible and
+# the user has neither chosen a language nor written one recently: "GTFS 5.0 tutup bila?" reads
+# 0.37 Indonesian to 0.28 Malay.
 _NATIONAL = {"ID": "id", "MY": "ms", "BN": "ms", "SG": "ms"}
 
 
@@ -135,7 +136,7 @@ def detect(text: str, priors: Priors = Priors()) -> Detection:
     else:
         result = Detection(FALLBACK_LANG, 0.0, "default")
     national = _NATIONAL.get(priors.country or "")
-    if national and priors.chosen is None and guess is not None and _undecided(guess, result.lang, national):
+    if national and priors.chosen is None and priors.recent is None and guess is not None and _undecided(guess, result.lang, national):
         result = Detection(national, round(_family_confidence(guess), 3), "country")
     logger.debug("detected %s (%.2f, %s) over %d words", result.lang, result.confidence, result.reason, n_words)
     return result

@@ -186,9 +186,9 @@ class HybridRetriever:
         lang = lang or FALLBACK_LANG
         english = " ".join(self._expander.english_terms(query)) if lang != FALLBACK_LANG and snap.untranslated(lang).any() else ""
         extra = [q for q in extra_queries if q.strip()]
-        # e5 reads unaccented Vietnamese as another text: the dense query gets its accents back,
-        # and its abbreviations spelled out. Development half, Vietnamese MRR 0.962 -> 0.974 (17
-        # of 39 questions typed without).
+        # e5 reads unaccented Vietnamese as another text: the dense query gets its accents back
+        # (development half, Vietnamese MRR 0.962 -> 0.974; 17 of 39 questions typed without),
+        # and a rare abbreviation as noise: it is spelled out (expansion.py).
         dense_query = self._expander.spelled_out((snap.accents.restore(query) if lang == _UNACCENTED else None) or query)
         vectors = self._embed([dense_query, *extra])
         mask = snap.mask(filters)

@@ -84,6 +84,7 @@ def test_the_business_country_settles_indonesian_against_malay_when_the_text_doe
     assert detect("GTFS 5.0 tutup bila?", Priors(country="MY")) == Detection("ms", 0.653, "country")
     assert detect("gimana caranya hemat listrik di warung", Priors(country="MY")).lang == "id"  # the text rules Malay out
     assert detect("GTFS 5.0 tutup bila?", Priors(chosen="id", country="MY")).lang == "id"  # a chosen language stands
+    assert detect("GTFS 5.0 tutup bila?", Priors(recent="id", country="MY")).lang == "id"  # and so does the one they write in
     assert detect("cara jimat elektrik kedai", Priors(country="VN")).lang == "ms"
 
 
